@@ -1,0 +1,764 @@
+//! Emitting Rust from the model with `quote`. Names come from the model; this
+//! module only decides how the code is laid out.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::*;
+use crate::naming::unraw;
+
+/// The files of the generated module tree, by path relative to the tree's
+/// root (`mod.rs`, `sid.rs`, `chat_v2.rs`), sorted.
+pub fn files(api: &Api) -> Vec<String> {
+    let mut files = vec!["mod.rs".to_owned()];
+    if !api.sids.is_empty() {
+        files.push("sid.rs".to_owned());
+    }
+    files.extend(api.domains.keys().map(|module| format!("{module}.rs")));
+    files.sort();
+    files
+}
+
+/// The tokens of one file named by [`files`]. Files are independent, so
+/// they can be emitted on separate threads.
+pub fn emit(api: &Api, file: &str) -> TokenStream {
+    match file {
+        "mod.rs" => root(api),
+        "sid.rs" => sids(api),
+        _ => {
+            let module = file.trim_end_matches(".rs");
+            match api.domains.get(module) {
+                Some(domain) => Emitter { api, domain }.domain(),
+                None => TokenStream::new(),
+            }
+        }
+    }
+}
+
+/// An identifier, raw where the model says so (`r#type`).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// One `#[doc = " line"]` per line, with the leading space rustdoc expects.
+fn doc_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+fn doc_str(text: &str) -> TokenStream {
+    doc_attrs(&[text.to_owned()])
+}
+
+fn inner_doc(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #![doc = #lines] )* }
+}
+
+fn root(api: &Api) -> TokenStream {
+    let mut modules: Vec<String> = api.domains.keys().cloned().collect();
+    if !api.sids.is_empty() {
+        modules.push("sid".to_owned());
+    }
+    modules.sort();
+    let module_items = modules.iter().map(|m| {
+        let name = ident(m);
+        let text = match api.domains.get(m) {
+            Some(d) => format!("{}: `{}/{}`.", d.title, d.server, first_segment(d)),
+            None => "SID newtypes shared by every API: validated when you build them.".to_owned(),
+        };
+        let doc = doc_str(&text);
+        quote! { #doc pub mod #name; }
+    });
+    let accessors = api.domains.values().map(|d| {
+        let method = ident(&d.module);
+        let ty = ident(&d.rust_name);
+        let module = ident(&d.module);
+        let doc = doc_str(&format!("{} at `{}/{}`.", d.title, d.server, first_segment(d)));
+        quote! {
+            #doc
+            pub fn #method(&self) -> #module::#ty {
+                #module::#ty::new(self.inner.clone())
+            }
+        }
+    });
+    let header = inner_doc(&[
+        "The generated API: one module per product and version, SID types in [`sid`],".to_owned(),
+        "and [`Client`], the entry point.".to_owned(),
+    ]);
+    quote! {
+        #header
+
+        #( #module_items )*
+
+        /// The entry point: one authenticated connection to Twilio, cheap to clone.
+        ///
+        /// Reach each API through its method, then navigate to a resource and
+        /// call an operation; see the crate documentation for examples.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: twilio_runtime::Client,
+        }
+
+        impl Client {
+            /// Wraps a runtime client configured with [`twilio_runtime::ClientBuilder`].
+            pub fn new(inner: twilio_runtime::Client) -> Self {
+                let product = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+                Client { inner: inner.with_product(product) }
+            }
+
+            /// A client with credentials and settings from the environment; see
+            /// [`twilio_runtime::Client::from_env`].
+            pub fn from_env() -> Result<Self, twilio_runtime::Error> {
+                twilio_runtime::Client::from_env().map(Client::new)
+            }
+
+            /// The runtime client underneath, for requests built by hand.
+            pub fn runtime(&self) -> &twilio_runtime::Client {
+                &self.inner
+            }
+
+            #( #accessors )*
+        }
+
+        impl From<twilio_runtime::Client> for Client {
+            fn from(inner: twilio_runtime::Client) -> Self {
+                Client::new(inner)
+            }
+        }
+    }
+}
+
+fn first_segment(domain: &Domain) -> String {
+    domain
+        .resources
+        .values()
+        .find_map(|r| r.path.as_deref())
+        .and_then(|p| p.split('/').nth(1))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn sids(api: &Api) -> TokenStream {
+    let items = api.sids.values().map(|sid| {
+        let name = ident(&sid.rust_name);
+        let prefix = Literal::string(&sid.prefix);
+        let article = if sid.noun.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+        let doc = doc_str(&format!(
+            "The SID of {article} {}: `{}` followed by 32 hexadecimal digits.",
+            sid.noun, sid.prefix
+        ));
+        quote! {
+            #doc
+            #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub struct #name(String);
+
+            twilio_runtime::impl_sid!(#name, #prefix);
+        }
+    });
+    let header = inner_doc(&[
+        "SID newtypes, one per two-letter prefix, shared by every API in this crate.".to_owned(),
+        String::new(),
+        "Building one from a string checks its prefix and its 32 hexadecimal digits, so a".to_owned(),
+        "malformed SID is an error before any request is sent. SIDs in Twilio's responses".to_owned(),
+        "are kept as sent, so one odd SID never fails a whole response.".to_owned(),
+    ]);
+    quote! {
+        #header
+        #( #items )*
+    }
+}
+
+struct Emitter<'a> {
+    api: &'a Api,
+    domain: &'a Domain,
+}
+
+impl Emitter<'_> {
+    fn domain(&self) -> TokenStream {
+        let d = self.domain;
+        let header = inner_doc(&[
+            format!("{}: `{}/{}`.", d.title, d.server, first_segment(d)),
+            String::new(),
+            format!(
+                "Start at [`{}`], from [`Client::{}`](crate::Client::{}).",
+                d.rust_name, d.module, d.module
+            ),
+        ]);
+        let sids: BTreeSet<&str> = self.sids_used();
+        let sid_import = (!sids.is_empty()).then(|| {
+            let names = sids.iter().map(|s| ident(s));
+            quote! { use super::sid::{ #( #names ),* }; }
+        });
+        let server = Literal::string(&d.server);
+        let entry = self.entry();
+        let resources = d.resources.values().map(|r| self.resource(r));
+        let types = d.types.iter().map(|(name, def)| match def {
+            TypeDef::Struct(s) => self.structure(name, s),
+            TypeDef::Enum(e) => self.enumeration(name, e),
+        });
+        quote! {
+            #header
+
+            #sid_import
+            use twilio_runtime as rt;
+
+            /// The base URL of every operation in this module.
+            pub const SERVER: &str = #server;
+
+            #entry
+            #( #resources )*
+            #( #types )*
+        }
+    }
+
+    fn sids_used(&self) -> BTreeSet<&str> {
+        fn walk<'t>(ty: &'t TypeRef, out: &mut BTreeSet<&'t str>) {
+            match ty {
+                TypeRef::Sid(p) => {
+                    out.insert(p);
+                }
+                TypeRef::Array(inner) => walk(inner, out),
+                _ => {}
+            }
+        }
+        let mut prefixes = BTreeSet::new();
+        for resource in self.domain.resources.values() {
+            for param in &resource.path_params {
+                walk(&param.ty, &mut prefixes);
+            }
+            for op in &resource.operations {
+                for param in op.path_params.iter().chain(&op.params) {
+                    walk(&param.ty, &mut prefixes);
+                }
+                match &op.response {
+                    Response::Json(ty) | Response::Page { item: ty, .. } => walk(ty, &mut prefixes),
+                    Response::Empty => {}
+                }
+            }
+        }
+        for def in self.domain.types.values() {
+            if let TypeDef::Struct(s) = def {
+                for field in &s.fields {
+                    walk(&field.ty, &mut prefixes);
+                }
+            }
+        }
+        prefixes.into_iter().filter_map(|p| self.api.sids.get(p)).map(|s| s.rust_name.as_str()).collect()
+    }
+
+    fn ty(&self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::String => quote! { String },
+            TypeRef::Bool => quote! { bool },
+            TypeRef::I32 => quote! { i32 },
+            TypeRef::I64 => quote! { i64 },
+            TypeRef::F64 => quote! { f64 },
+            TypeRef::DateTime => quote! { rt::DateTime },
+            TypeRef::Url => quote! { rt::Url },
+            TypeRef::UrlMap => quote! { rt::UrlMap },
+            TypeRef::Json => quote! { rt::Json },
+            TypeRef::Sid(prefix) => {
+                let name = self.api.sids.get(prefix).map_or("String", |s| s.rust_name.as_str());
+                let name = ident(name);
+                quote! { #name }
+            }
+            TypeRef::Named(name) => {
+                let name = ident(name);
+                quote! { #name }
+            }
+            TypeRef::Array(inner) => {
+                let inner = self.ty(inner);
+                quote! { Vec<#inner> }
+            }
+        }
+    }
+
+    /// The argument type a setter takes, and the expression that stores it.
+    fn input(&self, ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
+        match ty {
+            TypeRef::String => (quote! { impl Into<String> }, quote! { #value.into() }),
+            TypeRef::Array(inner) if **inner == TypeRef::String => (
+                quote! { impl IntoIterator<Item = impl Into<String>> },
+                quote! { #value.into_iter().map(Into::into) },
+            ),
+            TypeRef::Array(inner) => {
+                let inner = self.ty(inner);
+                (quote! { impl IntoIterator<Item = #inner> }, quote! { #value })
+            }
+            other => (self.ty(other), quote! { #value }),
+        }
+    }
+
+    /// How a parameter is stored in a node or builder.
+    fn storage(&self, param: &Param) -> TokenStream {
+        let ty = self.ty(&param.ty);
+        match (&param.ty, param.required) {
+            (TypeRef::Array(_), _) | (_, true) => ty,
+            (_, false) => quote! { Option<#ty> },
+        }
+    }
+
+    fn entry(&self) -> TokenStream {
+        let d = self.domain;
+        let name = ident(&d.rust_name);
+        let doc = doc_attrs(&[
+            format!("{}, at `{}/{}`.", d.title, d.server, first_segment(d)),
+            String::new(),
+            "Its methods lead to the resources of this API.".to_owned(),
+        ]);
+        let children: Vec<&Resource> = d.resources.values().filter(|r| r.parent.is_none()).collect();
+        let accessors = children.iter().map(|child| self.accessor(child, &[]));
+        quote! {
+            #doc
+            #[derive(Clone, Debug)]
+            pub struct #name {
+                client: rt::Client,
+            }
+
+            impl #name {
+                pub(crate) fn new(client: rt::Client) -> Self {
+                    #name { client }
+                }
+
+                #( #accessors )*
+            }
+        }
+    }
+
+    /// The method on a parent that returns `child`, carrying the parent's
+    /// path parameters and taking the child's identifiers.
+    fn accessor(&self, child: &Resource, inherited: &[Param]) -> TokenStream {
+        let method = ident(&child.accessor);
+        let ty = ident(&child.rust_name);
+        let doc = doc_attrs(&child.doc);
+        let args = child.identifiers.iter().map(|p| {
+            let name = ident(&p.rust_name);
+            let (input, _) = self.input(&p.ty, &name);
+            quote! { #name: #input }
+        });
+        let fields = inherited.iter().map(|p| {
+            let name = ident(&p.rust_name);
+            quote! { #name: self.#name.clone() }
+        });
+        let new_fields =
+            child.identifiers.iter().zip(&child.path_params[inherited.len()..]).map(|(p, stored)| {
+                let arg = ident(&p.rust_name);
+                let name = ident(&stored.rust_name);
+                let (_, store) = self.input(&p.ty, &arg);
+                field_init(&name, store)
+            });
+        quote! {
+            #doc
+            pub fn #method(&self, #( #args ),*) -> #ty {
+                #ty {
+                    client: self.client.clone(),
+                    #( #fields, )*
+                    #( #new_fields, )*
+                }
+            }
+        }
+    }
+
+    fn resource(&self, r: &Resource) -> TokenStream {
+        let name = ident(&r.rust_name);
+        let doc = doc_attrs(&r.doc);
+        let fields = r.path_params.iter().map(|p| {
+            let field = ident(&p.rust_name);
+            let ty = self.storage(p);
+            quote! { #field: #ty }
+        });
+        let getters = r.path_params.iter().map(|p| {
+            let field = ident(&p.rust_name);
+            let ty = self.storage(p);
+            let doc = doc_attrs(&p.doc);
+            quote! {
+                #doc
+                pub fn #field(&self) -> &#ty {
+                    &self.#field
+                }
+            }
+        });
+        let accessors = r.children.iter().filter_map(|c| self.domain.resources.get(c)).map(|child| {
+            let inherited_len = if child.identifiers.is_empty() {
+                child.path_params.len()
+            } else {
+                child.path_params.len() - child.identifiers.len()
+            };
+            self.accessor(child, &child.path_params[..inherited_len])
+        });
+        let methods = r.operations.iter().map(|op| self.operation_method(r, op));
+        let builders = r.operations.iter().map(|op| self.builder(r, op));
+        quote! {
+            #doc
+            #[derive(Clone, Debug)]
+            pub struct #name {
+                client: rt::Client,
+                #( #fields, )*
+            }
+
+            impl #name {
+                #( #getters )*
+                #( #accessors )*
+                #( #methods )*
+            }
+
+            #( #builders )*
+        }
+    }
+
+    fn operation_method(&self, r: &Resource, op: &Operation) -> TokenStream {
+        let method = ident(&op.method_name);
+        let builder = ident(&op.builder_name);
+        let doc = doc_attrs(&op.doc);
+        let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+        let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+        let args = required.iter().map(|p| {
+            let name = ident(&p.rust_name);
+            let (input, _) = self.input(&p.ty, &name);
+            quote! { #name: #input }
+        });
+        let path_fields = r.path_params.iter().map(|p| {
+            let name = ident(&p.rust_name);
+            quote! { #name: self.#name.clone() }
+        });
+        let param_fields = op.params.iter().map(|p| {
+            let name = ident(&p.rust_name);
+            if p.required {
+                let (_, store) = self.input(&p.ty, &name);
+                let store = match &p.ty {
+                    TypeRef::Array(_) => quote! { #store.into_iter().collect() },
+                    _ => store,
+                };
+                field_init(&name, store)
+            } else {
+                match &p.ty {
+                    TypeRef::Array(_) => quote! { #name: Vec::new() },
+                    _ => quote! { #name: None },
+                }
+            }
+        });
+        let limit = matches!(op.response, Response::Page { .. }).then(|| quote! { limit: None, });
+        quote! {
+            #doc
+            #deprecated
+            pub fn #method(&self, #( #args ),*) -> #builder {
+                #builder {
+                    client: self.client.clone(),
+                    #( #path_fields, )*
+                    #( #param_fields, )*
+                    #limit
+                }
+            }
+        }
+    }
+
+    fn builder(&self, r: &Resource, op: &Operation) -> TokenStream {
+        let name = ident(&op.builder_name);
+        let owner = format!("{}::{}", r.rust_name, op.method_name.trim_start_matches("r#"));
+        let doc = doc_attrs(&[format!(
+            "Request builder for [`{owner}`]: `{} {}`.",
+            format!("{:?}", op.http_method).to_uppercase(),
+            op.path
+        )]);
+        let is_page = matches!(op.response, Response::Page { .. });
+        let path_fields = op.path_params.iter().map(|p| {
+            let field = ident(&p.rust_name);
+            let ty = self.storage(p);
+            quote! { #field: #ty }
+        });
+        let param_fields = op.params.iter().map(|p| {
+            let field = ident(&p.rust_name);
+            let ty = self.storage(p);
+            quote! { #field: #ty }
+        });
+        let limit_field = is_page.then(|| quote! { limit: Option<usize>, });
+        let setters = op.params.iter().filter(|p| !p.required).map(|p| self.setter(p));
+        let limit_setter = is_page.then(|| {
+            quote! {
+                /// Stops [`stream`](Self::stream) after this many items.
+                pub fn limit(mut self, limit: usize) -> Self {
+                    self.limit = Some(limit);
+                    self
+                }
+            }
+        });
+        let request = self.to_request(op);
+        let send = self.send(op);
+        let mut debug_fields: Vec<(String, bool)> =
+            op.path_params.iter().chain(&op.params).map(|p| (p.rust_name.clone(), p.pii)).collect();
+        if is_page {
+            debug_fields.push(("limit".to_owned(), false));
+        }
+        let debug = self.debug_impl(&op.builder_name, &debug_fields, op.params.iter().any(|p| p.pii));
+        let derive_debug = (!op.params.iter().any(|p| p.pii)).then(|| quote! { , Debug });
+        quote! {
+            #doc
+            #[derive(Clone #derive_debug)]
+            #[must_use = "a request does nothing until it is sent"]
+            pub struct #name {
+                client: rt::Client,
+                #( #path_fields, )*
+                #( #param_fields, )*
+                #limit_field
+            }
+
+            impl #name {
+                #( #setters )*
+                #limit_setter
+
+                /// The HTTP request this builder describes, for inspection or for
+                /// sending through another transport.
+                pub fn to_request(&self) -> rt::Request {
+                    #request
+                }
+
+                #send
+            }
+
+            #debug
+        }
+    }
+
+    /// A `Debug` impl that prints `[redacted]` for personal data, or nothing
+    /// when no field needs it (the type derives `Debug` then).
+    fn debug_impl(&self, type_name: &str, fields: &[(String, bool)], needed: bool) -> Option<TokenStream> {
+        if !needed {
+            return None;
+        }
+        let name = ident(type_name);
+        let label = Literal::string(type_name);
+        let entries = fields.iter().map(|(field, pii)| {
+            let label = Literal::string(unraw(field));
+            let field = ident(field);
+            if *pii {
+                quote! { .field(#label, &rt::Redacted) }
+            } else {
+                quote! { .field(#label, &self.#field) }
+            }
+        });
+        Some(quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#label) #( #entries )* .finish_non_exhaustive()
+                }
+            }
+        })
+    }
+
+    fn setter(&self, p: &Param) -> TokenStream {
+        let name = ident(&p.rust_name);
+        let (input, store) = self.input(&p.ty, &name);
+        let mut lines = if p.doc.is_empty() { vec![format!("Sets `{}`.", p.name)] } else { p.doc.clone() };
+        let body = match (&p.ty, p.minimum, p.maximum) {
+            (TypeRef::Array(_), _, _) => {
+                lines.extend([String::new(), "Values add to those given before.".to_owned()]);
+                quote! { self.#name.extend(#store); }
+            }
+            (TypeRef::I32 | TypeRef::I64, min, max) if min.is_some() || max.is_some() => {
+                let lo = min.map(Literal::i64_unsuffixed);
+                let hi = max.map(Literal::i64_unsuffixed);
+                let clamp = match (&lo, &hi) {
+                    (Some(lo), Some(hi)) => quote! { #name.clamp(#lo, #hi) },
+                    (Some(lo), None) => quote! { #name.max(#lo) },
+                    (None, Some(hi)) => quote! { #name.min(#hi) },
+                    (None, None) => quote! { #name },
+                };
+                let range = match (min, max) {
+                    (Some(lo), Some(hi)) => format!("{lo}..={hi}"),
+                    (Some(lo), None) => format!("{lo}.."),
+                    (None, Some(hi)) => format!("..={hi}"),
+                    (None, None) => String::new(),
+                };
+                lines.extend([String::new(), format!("Values outside `{range}` are clamped into it.")]);
+                quote! { self.#name = Some(#clamp); }
+            }
+            _ => quote! { self.#name = Some(#store); },
+        };
+        let doc = doc_attrs(&lines);
+        quote! {
+            #doc
+            pub fn #name(mut self, #name: #input) -> Self {
+                #body
+                self
+            }
+        }
+    }
+
+    fn to_request(&self, op: &Operation) -> TokenStream {
+        let method = format_ident!("{}", format!("{:?}", op.http_method));
+        let path = op.path_parts.iter().map(|part| match part {
+            PathPart::Literal(text) => quote! { request.push_path(#text); },
+            PathPart::Param(name) => {
+                let name = ident(name);
+                quote! { request.push_path_param(&self.#name); }
+            }
+        });
+        let params = op.params.iter().map(|p| {
+            let key = Literal::string(&p.name);
+            let field = ident(&p.rust_name);
+            let add = match p.location {
+                Location::Query => quote! { query },
+                Location::Header => quote! { header },
+                Location::Form => quote! { form },
+                Location::Path => quote! { query },
+            };
+            quote! { request.#add(#key, &self.#field); }
+        });
+        quote! {
+            let mut request = rt::Request::new(rt::Method::#method, SERVER);
+            #( #path )*
+            #( #params )*
+            request
+        }
+    }
+
+    fn send(&self, op: &Operation) -> TokenStream {
+        match &op.response {
+            Response::Empty => quote! {
+                /// Sends the request.
+                pub async fn send(self) -> Result<(), rt::Error> {
+                    self.client.send_empty(self.to_request()).await
+                }
+            },
+            Response::Json(ty) => {
+                let ty = self.ty(ty);
+                quote! {
+                    /// Sends the request and decodes the response.
+                    pub async fn send(self) -> Result<#ty, rt::Error> {
+                        self.client.send_json(self.to_request()).await
+                    }
+                }
+            }
+            Response::Page { items_key, item } => {
+                let ty = self.ty(item);
+                let key = Literal::string(items_key);
+                quote! {
+                    /// Sends the request and returns the first page.
+                    pub async fn send(self) -> Result<rt::Page<#ty>, rt::Error> {
+                        self.client.send_page(self.to_request(), #key).await
+                    }
+
+                    /// Fetches the page at a `next_page_url` from an earlier page, so that a
+                    /// listing can resume later. Only URLs on this API's host are followed.
+                    pub async fn resume(self, next_page_url: &str) -> Result<rt::Page<#ty>, rt::Error> {
+                        self.client.page_at(SERVER, next_page_url, #key).await
+                    }
+
+                    /// Every item across all pages, fetched page by page as the stream is
+                    /// polled, up to [`limit`](Self::limit) items.
+                    pub fn stream(self) -> rt::ItemStream<#ty> {
+                        self.client.stream(self.to_request(), #key, self.limit)
+                    }
+                }
+            }
+        }
+    }
+
+    fn structure(&self, name: &str, s: &StructDef) -> TokenStream {
+        let type_name = ident(name);
+        let mut lines = s.doc.clone();
+        if lines.is_empty() {
+            lines.push(format!("The `{}` object.", s.name));
+        }
+        let doc = doc_attrs(&lines);
+        let fields = s.fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            let mut ty = self.ty(&f.ty);
+            if f.boxed {
+                ty = quote! { Box<#ty> };
+            }
+            if f.optional {
+                ty = quote! { Option<#ty> };
+            }
+            let doc = if f.doc.is_empty() {
+                doc_str(&format!("The `{}` field.", f.name))
+            } else {
+                doc_attrs(&f.doc)
+            };
+            let rename = (unraw(&f.rust_name) != f.name).then(|| {
+                let wire = Literal::string(&f.name);
+                quote! { #[serde(rename = #wire)] }
+            });
+            let lenient = match (&f.ty, f.optional) {
+                (TypeRef::Sid(_), true) => {
+                    Some(quote! { #[serde(default, deserialize_with = "rt::lenient::optional_sid")] })
+                }
+                (TypeRef::Sid(_), false) => Some(quote! { #[serde(deserialize_with = "rt::lenient::sid")] }),
+                (_, true) => Some(quote! { #[serde(default)] }),
+                _ => None,
+            };
+            quote! {
+                #doc
+                #rename
+                #lenient
+                pub #field: #ty
+            }
+        });
+        let has_pii = s.fields.iter().any(|f| f.pii);
+        let derive_debug = (!has_pii).then(|| quote! { Debug, });
+        let debug_fields: Vec<(String, bool)> =
+            s.fields.iter().map(|f| (f.rust_name.clone(), f.pii)).collect();
+        let debug = self.debug_impl(name, &debug_fields, has_pii);
+        quote! {
+            #doc
+            #[derive(Clone, #derive_debug PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+            #[serde(crate = "rt::serde")]
+            #[non_exhaustive]
+            pub struct #type_name {
+                #( #fields, )*
+            }
+
+            #debug
+        }
+    }
+
+    fn enumeration(&self, name: &str, e: &EnumDef) -> TokenStream {
+        let type_name = ident(name);
+        let mut lines = e.doc.clone();
+        if lines.is_empty() {
+            lines.push(format!("The values of `{name}`."));
+        }
+        lines.extend([
+            String::new(),
+            "Values that this crate does not know yet arrive as `Unknown`, keeping the text.".to_owned(),
+        ]);
+        let doc = doc_attrs(&lines);
+        let variants = e.variants.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            let doc = doc_str(&format!("`{}`", v.value.replace('`', "'")));
+            quote! { #doc #variant }
+        });
+        let pairs = e.variants.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            let value = Literal::string(&v.value);
+            quote! { #variant = #value }
+        });
+        quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum #type_name {
+                #( #variants, )*
+                /// A value that this version of the crate does not know.
+                Unknown(rt::UnknownValue),
+            }
+
+            rt::string_enum!(#type_name { #( #pairs ),* });
+        }
+    }
+}
+
+/// `name: value`, or the shorthand `name` when the value is that name.
+fn field_init(name: &Ident, value: TokenStream) -> TokenStream {
+    if *name == value.to_string() {
+        quote! { #name }
+    } else {
+        quote! { #name: #value }
+    }
+}

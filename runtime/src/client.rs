@@ -1,0 +1,466 @@
+//! The client: credentials, where requests go, retries and timeouts.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, Error, body_text};
+use crate::request::Request;
+use crate::transport::{HttpClient, HttpRequest, HttpResponse, ReqwestTransport, TransportError};
+
+/// How a client authenticates: HTTP Basic with an Account SID and Auth
+/// Token, or with an API Key SID and secret. Secrets never appear in
+/// `Debug` output, logs or errors.
+#[derive(Clone)]
+pub struct Credentials {
+    account_sid: String,
+    username: String,
+    secret: String,
+}
+
+impl Credentials {
+    /// An Account SID and its Auth Token.
+    pub fn auth_token(account_sid: impl Into<String>, auth_token: impl Into<String>) -> Self {
+        let account_sid = account_sid.into();
+        Credentials { username: account_sid.clone(), account_sid, secret: auth_token.into() }
+    }
+
+    /// An API Key SID and its secret, for the account that owns the key.
+    pub fn api_key(
+        account_sid: impl Into<String>,
+        key_sid: impl Into<String>,
+        secret: impl Into<String>,
+    ) -> Self {
+        Credentials { account_sid: account_sid.into(), username: key_sid.into(), secret: secret.into() }
+    }
+
+    /// Reads `TWILIO_ACCOUNT_SID` with either `TWILIO_API_KEY` and
+    /// `TWILIO_API_SECRET` (preferred when both are set) or
+    /// `TWILIO_AUTH_TOKEN`.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `get`.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let account_sid = get("TWILIO_ACCOUNT_SID")
+            .ok_or_else(|| Error::Config("TWILIO_ACCOUNT_SID is not set".to_owned()))?;
+        match (get("TWILIO_API_KEY"), get("TWILIO_API_SECRET"), get("TWILIO_AUTH_TOKEN")) {
+            (Some(key), Some(secret), _) => Ok(Credentials::api_key(account_sid, key, secret)),
+            (_, _, Some(token)) => Ok(Credentials::auth_token(account_sid, token)),
+            _ => Err(Error::Config(
+                "set TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET".to_owned(),
+            )),
+        }
+    }
+
+    /// The account the credentials act for.
+    pub fn account_sid(&self) -> &str {
+        &self.account_sid
+    }
+
+    fn authorization(&self) -> String {
+        let pair = format!("{}:{}", self.username, self.secret);
+        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("account_sid", &self.account_sid)
+            .field("username", &self.username)
+            .field("secret", &crate::Redacted)
+            .finish()
+    }
+}
+
+/// When and how often to retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 turns retrying off.
+    pub max_retries: u32,
+    /// The first backoff; each retry doubles it, with up to half of it added
+    /// at random.
+    pub initial_backoff: Duration,
+    /// The longest wait between attempts, `Retry-After` included.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Configures a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    credentials: Credentials,
+    base_url: Option<url::Url>,
+    edge: Option<String>,
+    region: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    transport: Option<Arc<dyn HttpClient>>,
+}
+
+impl ClientBuilder {
+    /// Sends every request to this base URL instead of Twilio's hosts: for
+    /// tests, mocks and proxies. Paths are appended to it.
+    pub fn base_url(mut self, base_url: &str) -> Result<Self, Error> {
+        let url = url::Url::parse(base_url)
+            .map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
+        if url.cannot_be_a_base() || url.host_str().is_none() {
+            return Err(Error::Config(format!(
+                "invalid base URL {base_url:?}: not an http(s) URL with a host"
+            )));
+        }
+        self.base_url = Some(url);
+        Ok(self)
+    }
+
+    /// The Twilio edge location (`sydney`, `dublin`, …); see
+    /// [`region`](Self::region).
+    pub fn edge(mut self, edge: impl Into<String>) -> Self {
+        self.edge = Some(edge.into()).filter(|e| !e.is_empty());
+        self
+    }
+
+    /// The Twilio region (`au1`, `ie1`, …). With an edge and no region, the
+    /// region is `us1`. Hosts become `{product}.{edge}.{region}.twilio.com`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into()).filter(|r| !r.is_empty());
+        self
+    }
+
+    /// How long a whole request may take, per attempt. Default: 30 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long connecting may take. Default: 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// When to retry. Default: [`RetryPolicy::default`].
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sends requests through another transport.
+    pub fn transport(mut self, transport: Arc<dyn HttpClient>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let transport = match self.transport {
+            Some(transport) => transport,
+            None => Arc::new(ReqwestTransport::new(self.connect_timeout)?),
+        };
+        let authorization = self.credentials.authorization();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                credentials: self.credentials,
+                authorization,
+                base_url: self.base_url,
+                edge: self.edge,
+                region: self.region,
+                timeout: self.timeout,
+                retry: self.retry,
+                transport,
+                user_agent: user_agent(None),
+            }),
+        })
+    }
+}
+
+fn user_agent(product: Option<&str>) -> String {
+    let runtime = concat!("twilio-runtime/", env!("CARGO_PKG_VERSION"));
+    let platform = format!("({} {})", std::env::consts::OS, std::env::consts::ARCH);
+    match product {
+        Some(product) => format!("{product} {platform} {runtime} rust"),
+        None => format!("{runtime} {platform} rust"),
+    }
+}
+
+/// An authenticated connection to Twilio's APIs; cheap to clone and share.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Clone)]
+struct Inner {
+    credentials: Credentials,
+    authorization: String,
+    base_url: Option<url::Url>,
+    edge: Option<String>,
+    region: Option<String>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    transport: Arc<dyn HttpClient>,
+    user_agent: String,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("credentials", &self.inner.credentials)
+            .field("base_url", &self.inner.base_url.as_ref().map(url::Url::as_str))
+            .field("edge", &self.inner.edge)
+            .field("region", &self.inner.region)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder with these credentials and default settings.
+    pub fn builder(credentials: Credentials) -> ClientBuilder {
+        ClientBuilder {
+            credentials,
+            base_url: None,
+            edge: None,
+            region: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            transport: None,
+        }
+    }
+
+    /// A client with [`Credentials::from_env`], `TWILIO_EDGE` and `TWILIO_REGION`.
+    pub fn from_env() -> Result<Self, Error> {
+        let mut builder = Client::builder(Credentials::from_env()?);
+        if let Ok(edge) = std::env::var("TWILIO_EDGE") {
+            builder = builder.edge(edge);
+        }
+        if let Ok(region) = std::env::var("TWILIO_REGION") {
+            builder = builder.region(region);
+        }
+        builder.build()
+    }
+
+    /// The same client, naming `product` (`twilio-bindings/0.1.0`) first in
+    /// its User-Agent.
+    pub fn with_product(&self, product: &str) -> Self {
+        let mut inner = (*self.inner).clone();
+        inner.user_agent = user_agent(Some(product));
+        Client { inner: Arc::new(inner) }
+    }
+
+    /// The User-Agent header sent with each request.
+    pub fn user_agent(&self) -> &str {
+        &self.inner.user_agent
+    }
+
+    /// The account this client acts for.
+    pub fn account_sid(&self) -> &str {
+        self.inner.credentials.account_sid()
+    }
+
+    /// Where a request for `server` goes: the base URL override, or the
+    /// server with edge and region applied.
+    pub fn resolve_base(&self, server: &str) -> Result<url::Url, Error> {
+        if let Some(base) = &self.inner.base_url {
+            return Ok(base.clone());
+        }
+        let mut url = url::Url::parse(server)
+            .map_err(|e| Error::Config(format!("invalid server URL {server:?}: {e}")))?;
+        let region = self.inner.region.clone().or_else(|| self.inner.edge.as_ref().map(|_| "us1".to_owned()));
+        if let (Some(host), Some(region)) = (url.host_str().map(str::to_owned), region) {
+            if let Some(product) = host.strip_suffix(".twilio.com").and_then(|h| h.split('.').next()) {
+                let host = match &self.inner.edge {
+                    Some(edge) => format!("{product}.{edge}.{region}.twilio.com"),
+                    None => format!("{product}.{region}.twilio.com"),
+                };
+                url.set_host(Some(&host))
+                    .map_err(|e| Error::Config(format!("invalid edge or region: {e}")))?;
+            }
+        }
+        Ok(url)
+    }
+
+    /// The absolute URL a request goes to.
+    pub fn url_for(&self, request: &Request) -> Result<url::Url, Error> {
+        if let Some(problem) = request.problem() {
+            return Err(Error::InvalidInput(problem.to_owned()));
+        }
+        let base = self.resolve_base(request.server())?;
+        let mut text = base.as_str().trim_end_matches('/').to_owned();
+        text.push_str(request.path());
+        if !request.query_pairs().is_empty() {
+            text.push('?');
+            text.push_str(&request.query_string());
+        }
+        url::Url::parse(&text)
+            .map_err(|e| Error::InvalidInput(format!("cannot build a URL from {text:?}: {e}")))
+    }
+
+    /// Sends a request and expects no body back.
+    pub async fn send_empty(&self, request: Request) -> Result<(), Error> {
+        self.execute(&request).await.map(|_| ())
+    }
+
+    /// Sends a request and decodes its JSON body.
+    pub async fn send_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
+        let response = self.execute(&request).await?;
+        decode(&response)
+    }
+
+    /// Sends a request, checking statuses and retrying as configured, and
+    /// returns the successful response.
+    pub async fn execute(&self, request: &Request) -> Result<HttpResponse, Error> {
+        let url = self.url_for(request)?;
+        let mut headers: Vec<(String, String)> =
+            request.headers().iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+        let body = request.form_body();
+        if body.is_some() {
+            headers.push(("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned()));
+        }
+        self.execute_url(request.method(), url, headers, body).await
+    }
+
+    pub(crate) async fn execute_url(
+        &self,
+        method: crate::Method,
+        url: url::Url,
+        mut headers: Vec<(String, String)>,
+        body: Option<String>,
+    ) -> Result<HttpResponse, Error> {
+        headers.push(("authorization".to_owned(), self.inner.authorization.clone()));
+        headers.push(("user-agent".to_owned(), self.inner.user_agent.clone()));
+        headers.push(("accept".to_owned(), "application/json".to_owned()));
+        let http = HttpRequest { method, url, headers, body, timeout: self.inner.timeout };
+        let retry = self.inner.retry;
+        let mut attempt = 0;
+        loop {
+            let outcome = self.inner.transport.execute(http.clone()).await;
+            let retryable = match &outcome {
+                Ok(response) => matches!(response.status, 429 | 503) && method.is_idempotent(),
+                Err(TransportError::Connect(_)) => true,
+                Err(_) => false,
+            };
+            if retryable && attempt < retry.max_retries {
+                let wait = match &outcome {
+                    Ok(response) => retry_after(response),
+                    Err(_) => None,
+                }
+                .unwrap_or_else(|| backoff(&retry, attempt))
+                .min(retry.max_backoff);
+                attempt += 1;
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            return match outcome {
+                Ok(response) if (200..300).contains(&response.status) => Ok(response),
+                Ok(response) => {
+                    Err(Error::Api(Box::new(ApiError::from_response(response.status, &response.body))))
+                }
+                Err(TransportError::Timeout) => Err(Error::Timeout(self.inner.timeout)),
+                Err(TransportError::Connect(e) | TransportError::Other(e)) => Err(Error::Transport(e)),
+            };
+        }
+    }
+}
+
+/// Decodes a JSON body, or explains why it does not fit.
+pub(crate) fn decode<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
+    serde_json::from_slice(&response.body).map_err(|e| Error::Decode {
+        status: response.status,
+        message: e.to_string(),
+        body: body_text(&response.body),
+    })
+}
+
+/// The wait a `Retry-After` header asks for, in seconds or as an HTTP date.
+fn retry_after(response: &HttpResponse) -> Option<Duration> {
+    let value = response.header("retry-after")?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = date.signed_duration_since(chrono::Utc::now()).to_std().unwrap_or_default();
+    Some(wait)
+}
+
+/// Exponential backoff with jitter: `initial * 2^attempt`, plus up to half
+/// of that at random.
+fn backoff(retry: &RetryPolicy, attempt: u32) -> Duration {
+    let base = retry.initial_backoff.saturating_mul(1 << attempt.min(16));
+    let jitter = base.mul_f64(fastrand::f64() / 2.0);
+    base.saturating_add(jitter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(edge: Option<&str>, region: Option<&str>) -> Client {
+        let mut builder = Client::builder(Credentials::auth_token("AC123", "secret-token"));
+        if let Some(edge) = edge {
+            builder = builder.edge(edge);
+        }
+        if let Some(region) = region {
+            builder = builder.region(region);
+        }
+        builder.build().expect("builds")
+    }
+
+    #[test]
+    fn edge_and_region_rewrite_hosts() {
+        let cases = [
+            (None, None, "https://chat.twilio.com/"),
+            (Some("sydney"), None, "https://chat.sydney.us1.twilio.com/"),
+            (Some("sydney"), Some("au1"), "https://chat.sydney.au1.twilio.com/"),
+            (None, Some("ie1"), "https://chat.ie1.twilio.com/"),
+        ];
+        for (edge, region, expected) in cases {
+            let url = client(edge, region).resolve_base("https://chat.twilio.com").map(|u| u.to_string());
+            assert_eq!(url.ok().as_deref(), Some(expected), "{edge:?} {region:?}");
+        }
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug() {
+        let client = client(None, None);
+        let text = format!("{client:?} {:?}", Credentials::api_key("AC1", "SK1", "key-secret"));
+        assert!(!text.contains("secret-token") && !text.contains("key-secret"), "{text}");
+        assert!(text.contains("[redacted]"), "{text}");
+    }
+
+    #[test]
+    fn credentials_from_variables() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+        };
+        let token =
+            Credentials::from_lookup(vars(&[("TWILIO_ACCOUNT_SID", "AC1"), ("TWILIO_AUTH_TOKEN", "t")]));
+        assert_eq!(token.map(|c| c.username).ok().as_deref(), Some("AC1"));
+        let key = Credentials::from_lookup(vars(&[
+            ("TWILIO_ACCOUNT_SID", "AC1"),
+            ("TWILIO_AUTH_TOKEN", "t"),
+            ("TWILIO_API_KEY", "SK1"),
+            ("TWILIO_API_SECRET", "s"),
+        ]));
+        assert_eq!(key.map(|c| c.username).ok().as_deref(), Some("SK1"));
+        assert!(Credentials::from_lookup(vars(&[("TWILIO_ACCOUNT_SID", "AC1")])).is_err());
+        assert!(Credentials::from_lookup(vars(&[])).is_err());
+    }
+}

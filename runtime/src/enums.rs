@@ -1,0 +1,137 @@
+//! String enums that keep values they do not know.
+//!
+//! Twilio adds values to its enums (Conversations already sends `twilsock`,
+//! which older docs lack). Generated enums are `#[non_exhaustive]` with an
+//! `Unknown` variant, so a response with a new value still decodes; parsing
+//! a user's string with `FromStr` accepts only known values, so a typo never
+//! reaches the API.
+
+use std::fmt;
+
+/// A value an enum received from Twilio but does not know. Only
+/// deserialization makes one, so sending it back is sending what Twilio sent.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct UnknownValue(String);
+
+impl UnknownValue {
+    #[doc(hidden)]
+    pub fn from_server(value: String) -> Self {
+        UnknownValue(value)
+    }
+
+    /// The value as Twilio sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+/// A string that is not one of an enum's known values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a known {type_name} (known: {known})")]
+pub struct UnknownVariant {
+    /// The enum (`BindingType`).
+    pub type_name: &'static str,
+    /// The rejected text.
+    pub value: String,
+    /// The known values, comma-separated.
+    pub known: String,
+}
+
+/// Implements `as_str`, `FromStr`, `Display`, serde and [`ParamValue`](crate::ParamValue)
+/// for a generated enum with an `Unknown(UnknownValue)` variant.
+#[macro_export]
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+        impl $name {
+            /// The known values, as Twilio spells them.
+            pub const KNOWN: &'static [&'static str] = &[$($value),*];
+
+            /// The value as Twilio spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $value, )*
+                    $name::Unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::UnknownVariant;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                match value {
+                    $( $value => Ok($name::$variant), )*
+                    _ => Err($crate::UnknownVariant {
+                        type_name: stringify!($name),
+                        value: value.to_owned(),
+                        known: $name::KNOWN.join(", "),
+                    }),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as $crate::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(match value.as_str() {
+                    $( $value => $name::$variant, )*
+                    _ => $name::Unknown($crate::UnknownValue::from_server(value)),
+                })
+            }
+        }
+
+        impl $crate::ParamValue for $name {
+            fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+                out.push((key, self.as_str().to_owned()));
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::UnknownValue;
+
+    /// A test enum.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Kind {
+        /// `apn`
+        Apn,
+        /// `fcm`
+        Fcm,
+        /// Unknown.
+        Unknown(UnknownValue),
+    }
+
+    crate::string_enum!(Kind { Apn = "apn", Fcm = "fcm" });
+
+    #[test]
+    fn keeps_unknown_values_and_rejects_unknown_input() {
+        let kinds: Vec<Kind> = serde_json::from_str(r#"["apn","twilsock"]"#).unwrap_or_default();
+        assert_eq!(kinds[0], Kind::Apn);
+        assert_eq!(kinds[1].as_str(), "twilsock");
+        assert_eq!(serde_json::to_string(&kinds).unwrap_or_default(), r#"["apn","twilsock"]"#);
+        assert_eq!("fcm".parse::<Kind>(), Ok(Kind::Fcm));
+        let error = "twilsock".parse::<Kind>().err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(error, "\"twilsock\" is not a known Kind (known: apn, fcm)");
+    }
+}

@@ -1,0 +1,322 @@
+//! A transport-neutral description of one API call, built by generated code
+//! and sent by a [`Client`](crate::Client) (or inspected in tests).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+/// HTTP methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// GET.
+    Get,
+    /// POST.
+    Post,
+    /// PUT.
+    Put,
+    /// PATCH.
+    Patch,
+    /// DELETE.
+    Delete,
+}
+
+impl Method {
+    /// The method's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Whether repeating the request cannot change the outcome, so that it
+    /// may be retried.
+    pub fn is_idempotent(self) -> bool {
+        matches!(self, Method::Get | Method::Put | Method::Delete)
+    }
+}
+
+/// Everything but RFC 3986's unreserved characters, so that a path
+/// parameter stays one segment whatever it holds.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'!')
+    .add(b'"')
+    .add(b'#')
+    .add(b'$')
+    .add(b'%')
+    .add(b'&')
+    .add(b'\'')
+    .add(b'(')
+    .add(b')')
+    .add(b'*')
+    .add(b'+')
+    .add(b',')
+    .add(b'/')
+    .add(b':')
+    .add(b';')
+    .add(b'<')
+    .add(b'=')
+    .add(b'>')
+    .add(b'?')
+    .add(b'@')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// Literal path text from the spec: only what a URL cannot hold is encoded.
+const LITERAL: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// One API call: method, server, encoded path, query, headers and form body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    method: Method,
+    server: String,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    form: Vec<(&'static str, String)>,
+    problem: Option<String>,
+}
+
+impl Request {
+    /// A request to `server` (`https://chat.twilio.com`) with an empty path.
+    pub fn new(method: Method, server: &str) -> Self {
+        Request {
+            method,
+            server: server.trim_end_matches('/').to_owned(),
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            form: Vec::new(),
+            problem: None,
+        }
+    }
+
+    /// Appends literal path text from the spec.
+    pub fn push_path(&mut self, literal: &str) {
+        self.path.extend(utf8_percent_encode(literal, LITERAL));
+    }
+
+    /// Appends a path parameter, percent-encoded so that it stays inside its
+    /// segment: `/`, `?`, `#`, `%` and the rest cannot change the path or the
+    /// query. Values that URL parsers would resolve as `.` or `..`, and empty
+    /// values, cannot be sent as a segment and make the request invalid.
+    pub fn push_path_param(&mut self, value: &impl ParamValue) {
+        let mut parts = Vec::new();
+        value.append_to("", &mut parts);
+        let text = parts.into_iter().map(|(_, v)| v).collect::<Vec<_>>().join(",");
+        let segment_is_whole = self.path.ends_with('/');
+        if segment_is_whole && matches!(text.as_str(), "" | "." | "..") {
+            self.problem.get_or_insert_with(|| {
+                format!("path parameter {text:?} cannot be sent: it would change the request's path")
+            });
+        }
+        self.path.extend(utf8_percent_encode(&text, SEGMENT));
+    }
+
+    /// Adds query parameters: one pair per value, repeated keys for lists.
+    pub fn query(&mut self, key: &'static str, value: &impl ParamValue) {
+        value.append_to(key, &mut self.query);
+    }
+
+    /// Adds a header.
+    pub fn header(&mut self, key: &'static str, value: &impl ParamValue) {
+        value.append_to(key, &mut self.headers);
+    }
+
+    /// Adds fields to the `application/x-www-form-urlencoded` body.
+    pub fn form(&mut self, key: &'static str, value: &impl ParamValue) {
+        value.append_to(key, &mut self.form);
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The server the generated code names, before any override.
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// The percent-encoded path.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Query pairs, in order, not yet encoded.
+    pub fn query_pairs(&self) -> &[(&'static str, String)] {
+        &self.query
+    }
+
+    /// Headers, in order.
+    pub fn headers(&self) -> &[(&'static str, String)] {
+        &self.headers
+    }
+
+    /// Form fields, in order, not yet encoded.
+    pub fn form_pairs(&self) -> &[(&'static str, String)] {
+        &self.form
+    }
+
+    /// Why the request cannot be sent, if it cannot.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
+    /// The encoded query string, without `?`.
+    pub fn query_string(&self) -> String {
+        encode_pairs(&self.query)
+    }
+
+    /// The encoded form body.
+    pub fn form_body(&self) -> Option<String> {
+        (!self.form.is_empty()).then(|| encode_pairs(&self.form))
+    }
+
+    /// The full URL on the server the code names.
+    pub fn url(&self) -> String {
+        let mut url = format!("{}{}", self.server, self.path);
+        if !self.query.is_empty() {
+            let _ = write!(url, "?{}", self.query_string());
+        }
+        url
+    }
+}
+
+fn encode_pairs(pairs: &[(&'static str, String)]) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in pairs {
+        out.append_pair(key, value);
+    }
+    out.finish()
+}
+
+/// A value that can be sent as a query parameter, form field, header or path
+/// segment. Lists add one pair per item; `None` adds nothing.
+pub trait ParamValue {
+    /// Appends this value's pairs under `key`.
+    fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>);
+}
+
+impl<T: ParamValue + ?Sized> ParamValue for &T {
+    fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+        (**self).append_to(key, out);
+    }
+}
+
+impl<T: ParamValue> ParamValue for Option<T> {
+    fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+        if let Some(value) = self {
+            value.append_to(key, out);
+        }
+    }
+}
+
+impl<T: ParamValue> ParamValue for Vec<T> {
+    fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+        for value in self {
+            value.append_to(key, out);
+        }
+    }
+}
+
+macro_rules! display_param {
+    ($($ty:ty),*) => {$(
+        impl ParamValue for $ty {
+            fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+                out.push((key, self.to_string()));
+            }
+        }
+    )*};
+}
+
+display_param!(str, String, bool, i32, i64, u32, u64, usize, f64, url::Url);
+
+impl ParamValue for crate::DateTime {
+    fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+        out.push((key, self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)));
+    }
+}
+
+impl ParamValue for serde_json::Value {
+    fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+        match self {
+            serde_json::Value::String(text) => out.push((key, text.clone())),
+            serde_json::Value::Null => {}
+            other => out.push((key, other.to_string())),
+        }
+    }
+}
+
+impl ParamValue for BTreeMap<String, url::Url> {
+    fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+        out.push((key, serde_json::to_string(self).unwrap_or_default()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_parameters_stay_in_their_segment() {
+        let cases = [
+            ("alice", "alice"),
+            ("a/b", "a%2Fb"),
+            ("a?b=c#d", "a%3Fb%3Dc%23d"),
+            ("100%", "100%25"),
+            ("x&y+z;w=v", "x%26y%2Bz%3Bw%3Dv"),
+            ("with space", "with%20space"),
+            ("../etc", "..%2Fetc"),
+            ("ünï", "%C3%BCn%C3%AF"),
+        ];
+        for (value, encoded) in cases {
+            let mut request = Request::new(Method::Get, "https://chat.twilio.com/");
+            request.push_path("/v2/Users/");
+            request.push_path_param(&value);
+            assert_eq!(request.path(), format!("/v2/Users/{encoded}"), "{value:?}");
+            assert_eq!(request.problem(), None, "{value:?}");
+        }
+        for value in ["", ".", ".."] {
+            let mut request = Request::new(Method::Get, "https://chat.twilio.com");
+            request.push_path("/v2/Users/");
+            request.push_path_param(&value);
+            assert!(request.problem().is_some(), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn lists_repeat_keys_and_none_adds_nothing() {
+        let mut request = Request::new(Method::Get, "https://chat.twilio.com");
+        request.push_path("/v2/Services");
+        request.query("BindingType", &vec!["apn", "fcm"]);
+        request.query("PageSize", &Some(50));
+        request.query("Identity", &None::<String>);
+        request.query("Identity", &vec!["a&b=c"]);
+        assert_eq!(
+            request.url(),
+            "https://chat.twilio.com/v2/Services?BindingType=apn&BindingType=fcm&PageSize=50&Identity=a%26b%3Dc"
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! SID newtypes: Twilio's identifiers, two capital letters and 32 hex digits.
+//!
+//! Generated crates declare one type per prefix and implement it with
+//! [`impl_sid!`](crate::impl_sid!).
+//! Building one from a string validates it; SIDs inside Twilio's responses are
+//! kept as sent (see [`lenient`](crate::lenient)), so a SID format Twilio
+//! introduces later never breaks a whole response.
+
+/// What every SID type can do; implemented by [`impl_sid!`](crate::impl_sid!).
+pub trait Sid: Sized {
+    /// The two-letter prefix (`BS`).
+    const PREFIX: &'static str;
+
+    /// Wraps a value received from Twilio without checking it.
+    fn from_server(value: String) -> Self;
+
+    /// The SID as a string.
+    fn as_str(&self) -> &str;
+}
+
+/// A string that is not a SID of the expected kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {type_name} {value:?}: expected `{prefix}` followed by 32 hexadecimal digits")]
+pub struct SidError {
+    /// The Rust type it was meant to be (`BindingSid`).
+    pub type_name: &'static str,
+    /// The expected prefix.
+    pub prefix: &'static str,
+    /// The rejected value, cut to 64 characters.
+    pub value: String,
+}
+
+/// Checks `value` against `prefix` followed by 32 hexadecimal digits.
+pub fn check(value: &str, prefix: &'static str, type_name: &'static str) -> Result<(), SidError> {
+    let bytes = value.as_bytes();
+    let valid = bytes.len() == prefix.len() + 32
+        && value.starts_with(prefix)
+        && bytes[prefix.len()..].iter().all(u8::is_ascii_hexdigit);
+    if valid { Ok(()) } else { Err(SidError { type_name, prefix, value: value.chars().take(64).collect() }) }
+}
+
+/// Implements validation and conversions for a SID newtype
+/// `pub struct Name(String);`: `new`, `FromStr`, `TryFrom<&str>`,
+/// `TryFrom<String>` and `Deserialize` all check the value.
+#[macro_export]
+macro_rules! impl_sid {
+    ($name:ident, $prefix:literal) => {
+        impl $name {
+            /// The two-letter prefix of this kind of SID.
+            pub const PREFIX: &'static str = $prefix;
+
+            /// Checks and wraps a SID.
+            pub fn new(value: impl Into<String>) -> Result<Self, $crate::SidError> {
+                let value = value.into();
+                $crate::sid::check(&value, $prefix, stringify!($name))?;
+                Ok($name(value))
+            }
+
+            /// The SID as a string.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl $crate::sid::Sid for $name {
+            const PREFIX: &'static str = $prefix;
+
+            fn from_server(value: String) -> Self {
+                $name(value)
+            }
+
+            fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.0).finish()
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::SidError;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                $name::new(value)
+            }
+        }
+
+        impl ::std::convert::TryFrom<&str> for $name {
+            type Error = $crate::SidError;
+
+            fn try_from(value: &str) -> Result<Self, Self::Error> {
+                $name::new(value)
+            }
+        }
+
+        impl ::std::convert::TryFrom<String> for $name {
+            type Error = $crate::SidError;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                $name::new(value)
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::convert::From<$name> for String {
+            fn from(sid: $name) -> String {
+                sid.0
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as $crate::serde::Deserialize>::deserialize(deserializer)?;
+                $name::new(value).map_err(<D::Error as $crate::serde::de::Error>::custom)
+            }
+        }
+
+        impl $crate::ParamValue for $name {
+            fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+                out.push((key, self.0.clone()));
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    /// A test SID.
+    #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct TestSid(String);
+
+    crate::impl_sid!(TestSid, "BS");
+
+    #[test]
+    fn validates_on_every_way_in() {
+        let good = "BS0123456789abcdefABCDEF0123456789";
+        assert_eq!(TestSid::new(good).map(|s| s.to_string()), Ok(good.to_owned()));
+        assert!(good.parse::<TestSid>().is_ok());
+        assert!(TestSid::try_from(good.to_owned()).is_ok());
+        assert!(serde_json::from_str::<TestSid>(&format!("{good:?}")).is_ok());
+        let bad = [
+            "",
+            "BS",
+            "IS0123456789abcdefABCDEF0123456789",
+            "bs0123456789abcdefABCDEF0123456789",
+            "BS0123456789abcdefABCDEF012345678",
+            "BS0123456789abcdefABCDEF01234567890",
+            "BS0123456789abcdefABCDEF012345678g",
+            "BS0123456789abcdefABCDEF01234567é",
+        ];
+        for value in bad {
+            assert!(TestSid::new(value).is_err(), "{value:?}");
+            assert!(value.parse::<TestSid>().is_err(), "{value:?}");
+            assert!(serde_json::from_str::<TestSid>(&format!("{value:?}")).is_err(), "{value:?}");
+        }
+        let message = TestSid::new("nope").err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(message, "invalid TestSid \"nope\": expected `BS` followed by 32 hexadecimal digits");
+    }
+}

@@ -1,0 +1,142 @@
+//! The HTTP layer behind a trait, so that tests and unusual deployments can
+//! replace reqwest.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use crate::request::Method;
+
+/// A request ready for the wire: absolute URL, headers (credentials
+/// included) and body. Its `Debug` hides the `Authorization` header.
+#[derive(Clone)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL.
+    pub url: url::Url,
+    /// Headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body, for form requests.
+    pub body: Option<String>,
+    /// How long to wait for the whole response.
+    pub timeout: Duration,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let hidden = k.eq_ignore_ascii_case("authorization");
+                (k.as_str(), if hidden { "[redacted]" } else { v.as_str() })
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url.as_str())
+            .field("headers", &headers)
+            .field("body", &self.body.as_ref().map(|b| b.len()))
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// A response off the wire.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// Headers, names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The first header with this (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why no response arrived.
+#[derive(Debug)]
+pub enum TransportError {
+    /// The timeout passed first.
+    Timeout,
+    /// Connecting failed; nothing reached the server, so a retry is safe.
+    Connect(Box<dyn std::error::Error + Send + Sync>),
+    /// Anything else.
+    Other(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A boxed future, as trait methods return them.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Sends requests. The default is [`ReqwestTransport`]; implement this to
+/// mock Twilio or route requests elsewhere.
+pub trait HttpClient: Send + Sync + fmt::Debug {
+    /// Sends one request and returns the response, whatever its status.
+    fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+}
+
+/// The default transport: reqwest with rustls, no redirects followed (so
+/// credentials never travel to another host).
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A transport that gives up connecting after `connect_timeout`.
+    pub fn new(connect_timeout: Duration) -> Result<Self, crate::Error> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| crate::Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(ReqwestTransport { client })
+    }
+}
+
+impl HttpClient for ReqwestTransport {
+    fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async move {
+            let method = match request.method {
+                Method::Get => reqwest::Method::GET,
+                Method::Post => reqwest::Method::POST,
+                Method::Put => reqwest::Method::PUT,
+                Method::Patch => reqwest::Method::PATCH,
+                Method::Delete => reqwest::Method::DELETE,
+            };
+            let mut builder = self.client.request(method, request.url).timeout(request.timeout);
+            for (name, value) in &request.headers {
+                builder = builder.header(name, value);
+            }
+            if let Some(body) = request.body {
+                builder = builder.body(body);
+            }
+            let classify = |e: reqwest::Error| {
+                if e.is_timeout() {
+                    TransportError::Timeout
+                } else if e.is_connect() {
+                    TransportError::Connect(Box::new(e))
+                } else {
+                    TransportError::Other(Box::new(e))
+                }
+            };
+            let response = builder.send().await.map_err(classify)?;
+            let status = response.status().as_u16();
+            let headers = response
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .collect();
+            let body = response.bytes().await.map_err(classify)?.to_vec();
+            Ok(HttpResponse { status, headers, body })
+        })
+    }
+}

@@ -1,0 +1,204 @@
+//! Project automation behind `cargo xtask`: running the generator over spec
+//! files and writing (or checking) its output, and cutting the Bindings
+//! fragments out of Twilio's specs.
+
+pub mod slice;
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use twilio_codegen::{Input, PREAMBLE};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// The directory, under a crate's `src/`, that holds the generated modules.
+pub const GENERATED_DIR: &str = "src/generated";
+
+/// Where generated code goes.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The checked-in `generated/` crate: only its generated modules are
+    /// written; `Cargo.toml` and `lib.rs` are hand-written.
+    Workspace,
+    /// A standalone crate in any directory, with its own `Cargo.toml`.
+    Standalone(PathBuf),
+}
+
+/// Whether to write files or only compare them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write files whose content changed and delete stale ones.
+    Write,
+    /// Write nothing; report what differs.
+    Check,
+}
+
+/// What a run did, or in check mode, would do.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files written (or, in check mode, out of date), relative to the root.
+    pub changed: Vec<String>,
+    /// Files deleted (or, in check mode, that should be).
+    pub removed: Vec<String>,
+    /// Files already up to date.
+    pub unchanged: usize,
+    /// Lines of generated code.
+    pub lines: usize,
+    /// Operations skipped, one line each.
+    pub skipped: Vec<String>,
+}
+
+/// A failure of `cargo xtask codegen`.
+#[derive(Debug)]
+pub enum Failure {
+    /// A spec is wrong.
+    Spec(twilio_codegen::Error),
+    /// Reading or writing failed.
+    Io(PathBuf, io::Error),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Spec(error) => write!(f, "error: {error}"),
+            Failure::Io(path, error) => write!(f, "error: {}: {error}", path.display()),
+        }
+    }
+}
+
+/// The Bindings fragments in `spec/`, sorted.
+pub fn default_specs(root: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let dir = root.join("spec");
+    let entries = fs::read_dir(&dir).map_err(|e| Failure::Io(dir.clone(), e))?;
+    let mut specs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+/// Reads spec files, naming each relative to `root` where possible.
+pub fn read_specs(root: &Path, paths: &[PathBuf]) -> Result<Vec<Input>, Failure> {
+    paths
+        .iter()
+        .map(|path| {
+            let text = fs::read_to_string(path).map_err(|e| Failure::Io(path.clone(), e))?;
+            let name = path.strip_prefix(root).unwrap_or(path).display().to_string();
+            Ok(Input { name, text })
+        })
+        .collect()
+}
+
+/// Generates code from `inputs` into `target`, writing or checking.
+pub fn codegen(root: &Path, inputs: &[Input], target: &Target, mode: Mode) -> Result<Report, Failure> {
+    let output = twilio_codegen::generate(inputs).map_err(Failure::Spec)?;
+    let crate_dir = match target {
+        Target::Workspace => root.join("generated"),
+        Target::Standalone(dir) => dir.clone(),
+    };
+    let mut files: Vec<(PathBuf, String)> = output
+        .files
+        .iter()
+        .map(|(name, text)| (crate_dir.join(GENERATED_DIR).join(name), text.clone()))
+        .collect();
+    if let Target::Standalone(dir) = target {
+        files.extend(scaffold(root, dir, inputs));
+    }
+
+    let mut report = Report {
+        lines: output.files.values().map(|t| t.lines().count()).sum(),
+        skipped: output
+            .api
+            .skipped
+            .iter()
+            .map(|s| format!("{}: at {}: skipped: {}", s.file, s.pointer, s.reason))
+            .collect(),
+        ..Report::default()
+    };
+    let display = |path: &Path| path.strip_prefix(root).unwrap_or(path).display().to_string();
+
+    for (path, text) in &files {
+        if fs::read_to_string(path).ok().as_deref() == Some(text.as_str()) {
+            report.unchanged += 1;
+            continue;
+        }
+        report.changed.push(display(path));
+        if mode == Mode::Write {
+            write(path, text)?;
+        }
+    }
+    // Generated files that this run no longer produces.
+    let wanted: BTreeSet<&PathBuf> = files.iter().map(|(p, _)| p).collect();
+    let dir = crate_dir.join(GENERATED_DIR);
+    if let Ok(entries) = fs::read_dir(&dir) {
+        let mut stale: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "rs") && !wanted.contains(p))
+            .collect();
+        stale.sort();
+        for path in stale {
+            report.removed.push(display(&path));
+            if mode == Mode::Write {
+                fs::remove_file(&path).map_err(|e| Failure::Io(path.clone(), e))?;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Writes a file through a temporary sibling and a rename, so that a reader
+/// never sees half a file.
+fn write(path: &Path, text: &str) -> Result<(), Failure> {
+    let fail = |e| Failure::Io(path.to_path_buf(), e);
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let temp = path.with_extension("tmp~");
+    fs::write(&temp, text).map_err(fail)?;
+    fs::rename(&temp, path).map_err(fail)
+}
+
+/// `Cargo.toml` and `src/lib.rs` of a standalone crate.
+fn scaffold(root: &Path, dir: &Path, inputs: &[Input]) -> Vec<(PathBuf, String)> {
+    let name = dir
+        .file_name()
+        .map(|n| {
+            n.to_string_lossy().replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_', "-")
+        })
+        .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .unwrap_or_else(|| "twilio-generated".to_owned());
+    let runtime = root.join("runtime");
+    let runtime = runtime.display().to_string().replace('\\', "/");
+    let manifest = format!(
+        "# Generated by `cargo xtask codegen`, do not edit.\n\
+         [package]\n\
+         name = \"{name}\"\n\
+         version = \"0.1.0\"\n\
+         edition = \"2024\"\n\
+         publish = false\n\n\
+         [dependencies]\n\
+         twilio-runtime = {{ path = \"{runtime}\" }}\n\n\
+         # A crate of its own, even when generated inside another workspace.\n\
+         [workspace]\n"
+    );
+    let mut sources = String::new();
+    for input in inputs {
+        let _ = write!(sources, "\n//! - `{}`", input.name.replace('`', "'").replace(['\n', '\r'], " "));
+    }
+    let lib = format!(
+        "{PREAMBLE}\n\
+         //! A Twilio API client generated from:{sources}\n\n\
+         #[rustfmt::skip]\n\
+         mod generated;\n\n\
+         pub use generated::*;\n\
+         pub use twilio_runtime as runtime;\n"
+    );
+    vec![(dir.join("Cargo.toml"), manifest), (dir.join("src/lib.rs"), lib)]
+}

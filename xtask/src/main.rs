@@ -1,0 +1,114 @@
+//! `cargo xtask`: the project's commands.
+//!
+//! - `cargo xtask codegen [--check] [--spec FILE]... [--out DIR]`
+//! - `cargo xtask slice`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use xtask::{Mode, Target, codegen, default_specs, read_specs, root, slice};
+
+const USAGE: &str = "\
+usage:
+  cargo xtask codegen [--check] [--spec FILE]... [--out DIR]
+      Generates the client. Without --spec, reads spec/*.yaml; without --out,
+      writes the checked-in crate in generated/. --check writes nothing and
+      fails if any generated file is out of date.
+  cargo xtask slice
+      Cuts the Bindings fragments in spec/ out of ../shared/twilio-oai/spec.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => run_codegen(&args[1..]),
+        Some("slice") => run_slice(),
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_codegen(args: &[String]) -> Result<(), String> {
+    let mut mode = Mode::Write;
+    let mut specs: Vec<PathBuf> = Vec::new();
+    let mut out: Option<PathBuf> = None;
+    let mut quiet = false;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--check" => mode = Mode::Check,
+            "--quiet" | "-q" => quiet = true,
+            "--spec" => specs.push(iter.next().ok_or("--spec needs a file")?.into()),
+            "--out" => out = Some(iter.next().ok_or("--out needs a directory")?.into()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    let started = Instant::now();
+    let root = root();
+    if specs.is_empty() {
+        specs = default_specs(&root).map_err(|e| e.to_string())?;
+    }
+    let inputs = read_specs(&root, &specs).map_err(|e| e.to_string())?;
+    let target = match out {
+        Some(dir) => Target::Standalone(std::path::absolute(&dir).unwrap_or(dir)),
+        None => Target::Workspace,
+    };
+    let report = codegen(&root, &inputs, &target, mode).map_err(|e| e.to_string())?;
+    for line in &report.skipped {
+        eprintln!("{line}");
+    }
+    if mode == Mode::Check {
+        let stale: Vec<String> = report
+            .changed
+            .iter()
+            .map(|f| format!("{f} was not up-to-date, run `cargo xtask codegen`"))
+            .chain(
+                report
+                    .removed
+                    .iter()
+                    .map(|f| format!("{f} is no longer generated, run `cargo xtask codegen`")),
+            )
+            .collect();
+        if !stale.is_empty() {
+            return Err(stale.join("\n"));
+        }
+    }
+    if !quiet {
+        let verb = if mode == Mode::Check { "checked" } else { "generated" };
+        eprintln!(
+            "{verb} {} files ({} lines) from {} specs in {:.1} ms: {} changed, {} removed, {} skipped operations",
+            report.changed.len() + report.unchanged,
+            report.lines,
+            inputs.len(),
+            started.elapsed().as_secs_f64() * 1e3,
+            report.changed.len(),
+            report.removed.len(),
+            report.skipped.len(),
+        );
+    }
+    Ok(())
+}
+
+fn run_slice() -> Result<(), String> {
+    let root = root();
+    let upstream = root.join("../shared/twilio-oai/spec");
+    for fragment in slice::FRAGMENTS {
+        let source = upstream.join(fragment.upstream);
+        let text = std::fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
+        let cut = slice::slice(&text, fragment.paths).map_err(|e| format!("{}: {e}", source.display()))?;
+        let target = root.join("spec").join(fragment.file);
+        std::fs::write(&target, cut).map_err(|e| format!("{}: {e}", target.display()))?;
+        eprintln!("wrote spec/{} from {}", fragment.file, fragment.upstream);
+    }
+    Ok(())
+}
