@@ -1,7 +1,149 @@
 //! A typed, async Rust client for Twilio's push-notification **Binding**
-//! resources, generated from Twilio's OpenAPI specs.
+//! resources, generated from Twilio's OpenAPI specs by `cargo xtask codegen`.
 //!
-//! Placeholder guide; see README.
+//! # Crate organization
+//!
+//! - [`Client`]: the entry point. [`Client::chat_v2`] and
+//!   [`Client::conversations_v1`] lead to each API.
+//! - [`chat_v2`] and [`conversations_v1`]: one module per API, generated.
+//!   Each holds navigation types (`ServiceContext`, `BindingList`,
+//!   `BindingContext`, …), one request builder per operation
+//!   (`ListBindingRequest`, …) and the resource types (`Binding`, …).
+//! - [`sid`]: SID newtypes shared by both APIs (`ServiceSid`, `BindingSid`, …),
+//!   checked when you build them.
+//! - [`runtime`]: hand-written support shared by every generated crate: HTTP,
+//!   credentials, retries, paging, errors. Its main types are re-exported here.
+//!
+//! Resources nest the way Twilio's SDKs nest them:
+//!
+//! | Operation | Call |
+//! |---|---|
+//! | Chat v2: list a service's bindings | `client.chat_v2().service(sid).bindings().list()` |
+//! | Chat v2: fetch / delete one | `client.chat_v2().service(sid).binding(bs).fetch()` / `.delete()` |
+//! | Chat v2: list a user's bindings | `client.chat_v2().service(sid).user(user).user_bindings().list()` |
+//! | Chat v2: fetch / delete a user's binding | `client.chat_v2().service(sid).user(user).user_binding(bs).fetch()` / `.delete()` |
+//! | Conversations v1: list a service's bindings | `client.conversations_v1().service(sid).bindings().list()` |
+//! | Conversations v1: fetch / delete one | `client.conversations_v1().service(sid).binding(bs).fetch()` / `.delete()` |
+//!
+//! Each call returns a request builder: optional parameters are setters, and
+//! `.send().await` sends it.
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use twilio_bindings::chat_v2::BindingType;
+//! use twilio_bindings::sid::{BindingSid, ServiceSid};
+//! use twilio_bindings::{Client, Error};
+//!
+//! # async fn run() -> Result<(), Error> {
+//! // TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET).
+//! let client = Client::from_env()?;
+//! let service: ServiceSid = "IS00000000000000000000000000000000".parse()?;
+//!
+//! let page = client
+//!     .chat_v2()
+//!     .service(service.clone())
+//!     .bindings()
+//!     .list()
+//!     .binding_type([BindingType::Apn, BindingType::Fcm])
+//!     .identity(["alice"])
+//!     .send()
+//!     .await?;
+//! for binding in &page.items {
+//!     println!("{:?} {:?}", binding.sid, binding.binding_type);
+//! }
+//!
+//! let sid: BindingSid = "BS00000000000000000000000000000000".parse()?;
+//! client.chat_v2().service(service).binding(sid).delete().send().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Pagination
+//!
+//! `send()` on a list returns one [`Page`]: its `items`, and `meta` with
+//! Twilio's paging links. [`Page::next_page`] fetches the next one;
+//! [`Page::next_page_url`] can be stored and passed to the builder's
+//! `resume` later. `stream()` returns every item across pages, fetching a
+//! page at a time, optionally capped with `limit`:
+//!
+//! ```no_run
+//! use twilio_bindings::runtime::StreamExt;
+//! # async fn run(client: twilio_bindings::Client, service: twilio_bindings::sid::ServiceSid)
+//! # -> Result<(), twilio_bindings::Error> {
+//! let mut bindings = client.conversations_v1().service(service).bindings().list().limit(500).stream();
+//! while let Some(binding) = bindings.next().await {
+//!     let binding = binding?;
+//!     println!("{:?}", binding.endpoint);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Pages are followed through `meta.next_page_url` exactly as Twilio gives it,
+//! never rebuilt from page numbers, and only on the API's own host: a URL
+//! elsewhere is refused with [`Error::ForeignUrl`], so credentials never leave.
+//! A stream ends when the next URL is null, repeats, or leads to an empty page.
+//! `page_size` is clamped to the spec's range (1..=50 for Chat, 1..=100 for
+//! Conversations).
+//!
+//! # Errors
+//!
+//! Every call returns [`Error`]. It separates invalid input (nothing was
+//! sent), transport failures, timeouts, responses that do not decode, and
+//! Twilio's own errors: [`Error::Api`] carries an [`ApiError`] with Twilio's
+//! `code`, `message`, `more_info` and the HTTP status, and keeps the raw body
+//! even when it is not Twilio's JSON.
+//!
+//! ```no_run
+//! # async fn run(client: twilio_bindings::Client, service: twilio_bindings::sid::ServiceSid,
+//! #              sid: twilio_bindings::sid::BindingSid) {
+//! match client.chat_v2().service(service).binding(sid).fetch().send().await {
+//!     Ok(binding) => println!("{:?}", binding.binding_type),
+//!     Err(error) if error.status() == Some(404) => println!("no such binding"),
+//!     Err(error) => eprintln!("{error}"),
+//! }
+//! # }
+//! ```
+//!
+//! GET and DELETE requests answered with 429 or 503 are retried up to three
+//! times with exponential backoff and jitter, honoring `Retry-After`;
+//! requests time out after 30 s (10 s to connect). [`ClientBuilder`] changes
+//! all of this, sets a base URL for tests and proxies, and Twilio's edge and
+//! region (also read from `TWILIO_EDGE` and `TWILIO_REGION`).
+//!
+//! # Types
+//!
+//! - SIDs are newtypes checked on every way in (`parse`, `TryFrom`,
+//!   `Deserialize`): a malformed SID is an error before any request. SIDs in
+//!   Twilio's responses are kept as sent, so one odd SID never fails a
+//!   response.
+//! - Enums are `#[non_exhaustive]` and keep values they do not know in an
+//!   `Unknown` variant; `as_str()` gives the wire value. Parsing a string
+//!   accepts only known values, so a typo never reaches Twilio.
+//! - Fields Twilio may leave out or send as `null` are `Option`s; date-times
+//!   are [`runtime::DateTime`]; `url` is a [`runtime::Url`] and `links` a map
+//!   of them.
+//! - Secrets never appear in `Debug` output, and fields the spec marks as
+//!   personal data (`identity`, `endpoint`) print as `[redacted]`.
+//!
+//! # Chat and Conversations
+//!
+//! Both APIs manage the same kind of binding, with differences that come
+//! straight from Twilio's spec:
+//!
+//! | | Chat v2 | Conversations v1 |
+//! |---|---|---|
+//! | Host | `chat.twilio.com` | `conversations.twilio.com` |
+//! | Service path parameter | `ServiceSid` | `ChatServiceSid` (`chat_service_sid` in responses) |
+//! | Binding types | `apn`, `gcm`, `fcm` | also `twilsock` |
+//! | Maximum page size | 50 | 100 |
+//! | Per-user bindings | `user(...).user_bindings()` | none |
+//!
+//! In Chat, `user(...)` takes a User SID *or* the user's identity: any
+//! string, percent-encoded as one path segment, so characters such as
+//! `/ ? # % &` cannot change the request.
+
 #[rustfmt::skip]
 mod generated;
 

@@ -344,7 +344,7 @@ impl Emitter<'_> {
         });
         let fields = inherited.iter().map(|p| {
             let name = ident(&p.rust_name);
-            quote! { #name: self.#name.clone() }
+            copy_field(&name, &p.ty)
         });
         let new_fields =
             child.identifiers.iter().zip(&child.path_params[inherited.len()..]).map(|(p, stored)| {
@@ -425,13 +425,14 @@ impl Emitter<'_> {
         });
         let path_fields = r.path_params.iter().map(|p| {
             let name = ident(&p.rust_name);
-            quote! { #name: self.#name.clone() }
+            copy_field(&name, &p.ty)
         });
         let param_fields = op.params.iter().map(|p| {
             let name = ident(&p.rust_name);
             if p.required {
                 let (_, store) = self.input(&p.ty, &name);
                 let store = match &p.ty {
+                    TypeRef::Array(inner) if **inner == TypeRef::String => quote! { #store.collect() },
                     TypeRef::Array(_) => quote! { #store.into_iter().collect() },
                     _ => store,
                 };
@@ -760,5 +761,13 @@ fn field_init(name: &Ident, value: TokenStream) -> TokenStream {
         quote! { #name }
     } else {
         quote! { #name: #value }
+    }
+}
+
+/// `name: self.name.clone()`, without the clone for `Copy` types.
+fn copy_field(name: &Ident, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => quote! { #name: self.#name },
+        _ => quote! { #name: self.#name.clone() },
     }
 }

@@ -238,23 +238,28 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
             body.iter().filter(|b| b.1 == indent).map(|b| (b.0, b.2)).collect();
         let items: Vec<usize> =
             at_indent.iter().filter(|(_, c)| c.starts_with("- ") || *c == "-").map(|(i, _)| *i).collect();
-        let hit = if items.is_empty() {
+        // A list may sit at its key's indentation, so keys win over items.
+        let is_list = items.len() == at_indent.len();
+        let keys: Vec<usize> = at_indent.iter().map(|(i, _)| *i).filter(|i| !items.contains(i)).collect();
+        let hit = if is_list {
+            *items.get(token.parse::<usize>().ok()?)?
+        } else {
             at_indent
                 .iter()
+                .filter(|(i, _)| keys.contains(i))
                 .find(|(_, c)| {
                     let key = c.split_once(':').map_or(*c, |(k, _)| k).trim();
                     key.trim_matches(|q| q == '\'' || q == '"') == token
                 })?
                 .0
-        } else {
-            *items.get(token.parse::<usize>().ok()?)?
         };
-        let next = at_indent.iter().map(|(i, _)| *i).find(|&i| i > hit).unwrap_or(end);
+        let siblings = if is_list { &items } else { &keys };
+        let next = siblings.iter().copied().find(|&i| i > hit).unwrap_or(end);
         found = Some(hit + 1);
-        if items.is_empty() {
-            (start, end, dash) = (hit + 1, next, None);
-        } else {
+        if is_list {
             (start, end, dash) = (hit, next, Some(hit));
+        } else {
+            (start, end, dash) = (hit + 1, next, None);
         }
     }
     found

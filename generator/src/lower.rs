@@ -109,7 +109,10 @@ pub fn lower(specs: &[Spec]) -> Result<Api, Error> {
     let mut lowered = BTreeMap::new();
     for (module, input) in domains {
         let domain = DomainLowering::new(specs, &mut sid_uses, &mut skipped).lower(input)?;
-        lowered.insert(module, domain);
+        // A domain whose every operation was skipped has nothing to offer.
+        if !domain.resources.is_empty() {
+            lowered.insert(module, domain);
+        }
     }
     let taken: BTreeSet<&str> = lowered
         .values()
@@ -1217,7 +1220,42 @@ fn sid_noun(owner: &Owner<'_>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::sid_prefix;
+    use super::{PathPart, parse_path, path_parts, sid_prefix};
+    use crate::load::load;
+    use crate::ptr;
+
+    #[test]
+    fn path_templates() {
+        let spec =
+            load("t.yaml", "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {}\n").expect("loads");
+        let lit = |t: &str| PathPart::Literal(t.to_owned());
+        let param = |t: &str| PathPart::Param(t.to_owned());
+        let good: &[(&str, Vec<PathPart>)] = &[
+            ("/v2/Services", vec![lit("/v2/Services")]),
+            (
+                "/v2/Services/{ServiceSid}/Bindings/{Sid}",
+                vec![lit("/v2/Services/"), param("ServiceSid"), lit("/Bindings/"), param("Sid")],
+            ),
+            ("/v1/Calls/{Sid}.json", vec![lit("/v1/Calls/"), param("Sid"), lit(".json")]),
+            ("/v1/{A}-{B}", vec![lit("/v1/"), param("A"), lit("-"), param("B")]),
+        ];
+        for (path, parts) in good {
+            let segments = parse_path(&spec, path, &ptr!["paths", path]).expect(path);
+            assert_eq!(&path_parts(&segments), parts, "{path}");
+        }
+        let bad = [
+            ("/v1/{Unclosed", "unbalanced `{`"),
+            ("/v1/Closed}", "unbalanced `}`"),
+            ("/v1/{}", "bad path parameter"),
+            ("/v1/{a{b}}", "bad path parameter"),
+            ("v1/NoSlash", "does not start with `/`"),
+        ];
+        for (path, message) in bad {
+            let error = parse_path(&spec, path, &ptr!["paths", path]).err().expect(path);
+            assert!(error.message.contains(message), "{path}: {error}");
+            assert_eq!(error.pointer, format!("/paths/{}", path.replace('/', "~1")));
+        }
+    }
 
     #[test]
     fn sid_patterns() {

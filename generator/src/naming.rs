@@ -32,11 +32,22 @@ fn words(name: &str) -> String {
     out
 }
 
+/// The two cases identifiers come in.
+#[derive(Clone, Copy)]
+enum Case {
+    Snake,
+    Pascal,
+}
+
 /// Makes an identifier legal: never empty, never led by a digit, never a
 /// keyword (raw form where Rust allows it, a trailing `_` where not).
-fn legal(ident: String, digit_prefix: &str) -> String {
+fn legal(ident: String, case: Case) -> String {
+    let (empty, digit_prefix) = match case {
+        Case::Snake => ("unnamed", "n"),
+        Case::Pascal => ("Unnamed", "V"),
+    };
     let ident = if ident.is_empty() {
-        "unnamed".to_owned()
+        empty.to_owned()
     } else if ident.starts_with(|c: char| c.is_ascii_digit()) {
         format!("{digit_prefix}{ident}")
     } else {
@@ -53,12 +64,12 @@ fn legal(ident: String, digit_prefix: &str) -> String {
 
 /// `snake_case` for fields, methods and modules.
 pub fn snake(name: &str) -> String {
-    legal(words(name).to_snake_case(), "n")
+    legal(words(name).to_snake_case(), Case::Snake)
 }
 
 /// `UpperCamelCase` for types and variants.
 pub fn pascal(name: &str) -> String {
-    legal(words(name).to_upper_camel_case(), "V")
+    legal(words(name).to_upper_camel_case(), Case::Pascal)
 }
 
 /// The plain word behind an identifier, without `r#`.
@@ -86,7 +97,7 @@ pub fn singular(plural: &str) -> String {
     } else {
         last.to_owned()
     };
-    legal(format!("{head}{one}"), "n")
+    legal(format!("{head}{one}"), Case::Snake)
 }
 
 /// Joins two snake-case names, writing their shared words once:
@@ -186,7 +197,7 @@ mod tests {
             ("user_bindings", "user_binding"),
             ("entities", "entity"),
             ("addresses", "address"),
-            ("boxes", "box"),
+            ("boxes", "r#box"),
             ("status", "status"),
             ("analysis", "analysis"),
             ("data", "data"),

@@ -31,6 +31,9 @@ pub use transport::{BoxFuture, HttpClient, HttpRequest, HttpResponse, ReqwestTra
 #[doc(hidden)]
 pub use serde;
 
+/// Stream combinators for [`ItemStream`] (`next`, `try_collect`, …).
+pub use futures_util::{StreamExt, TryStreamExt};
+
 /// A date-time in UTC, as Twilio's `date-time` fields hold.
 pub type DateTime = chrono::DateTime<chrono::Utc>;
 
