@@ -1251,7 +1251,7 @@ mod tests {
             ("v1/NoSlash", "does not start with `/`"),
         ];
         for (path, message) in bad {
-            let error = parse_path(&spec, path, &ptr!["paths", path]).err().expect(path);
+            let error = parse_path(&spec, path, &ptr!["paths", path]).expect_err(path);
             assert!(error.message.contains(message), "{path}: {error}");
             assert_eq!(error.pointer, format!("/paths/{}", path.replace('/', "~1")));
         }
