@@ -6,7 +6,8 @@
 //! 2. [`lower::lower`] builds the [`model`]: plain data in which every Rust
 //!    name is already decided.
 //! 3. [`emit::emit`] turns the model into token streams with `quote`.
-//! 4. [`format`] prints them with prettyplease, files in parallel.
+//! 4. [`format()`] prints them with prettyplease; [`render`] runs emit and
+//!    format for every file in parallel.
 //!
 //! [`generate`] runs them all. The library writes no files: the `xtask`
 //! decides where the output goes.

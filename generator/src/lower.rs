@@ -462,9 +462,16 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
                     "sid" => format!("{}_sid", unraw(&accessor)),
                     other => other.to_owned(),
                 };
-                let ty = self.identifier_type(key, &operations, path_params.len() + identifiers.len());
+                let position = path_params.len() + identifiers.len();
+                let ty = Self::identifier_type(key, &operations, position);
                 let doc = own
                     .and_then(|p| self.declared_doc(p, name))
+                    .or_else(|| {
+                        below(key, &operations)
+                            .find_map(|(_, params)| params.get(position))
+                            .map(|p| p.doc.clone())
+                    })
+                    .filter(|d| !d.is_empty())
                     .unwrap_or_else(|| vec![format!("The `{name}` path parameter.")]);
                 identifiers.push(Param {
                     name: name.to_owned(),
@@ -592,27 +599,17 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
     /// what its own operations declare, else what every operation below it
     /// agrees on, else a plain string.
     fn identifier_type(
-        &self,
         key: &str,
         operations: &BTreeMap<String, Vec<(Operation, Vec<Param>)>>,
         position: usize,
     ) -> TypeRef {
-        let declared = |k: &String| -> Vec<TypeRef> {
-            operations[k]
-                .iter()
-                .filter_map(|(_, params)| params.get(position).map(|p| p.ty.clone()))
-                .collect()
-        };
-        if let Some(own) = operations.get(key).map(|_| declared(&key.to_owned())).filter(|t| !t.is_empty()) {
-            return own[0].clone();
+        let at_position = |(_, params): &(Operation, Vec<Param>)| params.get(position).map(|p| p.ty.clone());
+        if let Some(own) = operations.get(key).and_then(|ops| ops.iter().find_map(at_position)) {
+            return own;
         }
-        let below: BTreeSet<TypeRef> = operations
-            .keys()
-            .filter(|k| k.starts_with(key) && k.as_bytes().get(key.len()) == Some(&b'/'))
-            .flat_map(declared)
-            .collect();
-        match below.len() {
-            1 => below.into_iter().next().unwrap_or(TypeRef::String),
+        let below: BTreeSet<TypeRef> = below(key, operations).filter_map(at_position).collect();
+        match below.into_iter().collect::<Vec<_>>().as_slice() {
+            [one] => one.clone(),
             _ => TypeRef::String,
         }
     }
@@ -1112,6 +1109,17 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             fields,
         }))
     }
+}
+
+/// The operations on paths below `key`, with their declared path parameters.
+fn below<'o>(
+    key: &'o str,
+    operations: &'o BTreeMap<String, Vec<(Operation, Vec<Param>)>>,
+) -> impl Iterator<Item = &'o (Operation, Vec<Param>)> {
+    operations
+        .iter()
+        .filter(move |(k, _)| k.starts_with(key) && k.as_bytes().get(key.len()) == Some(&b'/'))
+        .flat_map(|(_, ops)| ops)
 }
 
 fn component_schema<'s>(spec: &'s Spec, name: &str) -> Option<&'s ReferenceOr<Schema>> {

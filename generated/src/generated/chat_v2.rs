@@ -43,7 +43,7 @@ pub struct ServiceContext {
 }
 
 impl ServiceContext {
-    /// The `ServiceSid` path parameter.
+    /// The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
     pub fn service_sid(&self) -> &ServiceSid {
         &self.service_sid
     }
@@ -91,7 +91,7 @@ pub struct BindingList {
 }
 
 impl BindingList {
-    /// The `ServiceSid` path parameter.
+    /// The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
     pub fn service_sid(&self) -> &ServiceSid {
         &self.service_sid
     }
@@ -217,7 +217,7 @@ pub struct BindingContext {
 }
 
 impl BindingContext {
-    /// The `ServiceSid` path parameter.
+    /// The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
     pub fn service_sid(&self) -> &ServiceSid {
         &self.service_sid
     }
@@ -315,12 +315,12 @@ pub struct UserContext {
 }
 
 impl UserContext {
-    /// The `ServiceSid` path parameter.
+    /// The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
     pub fn service_sid(&self) -> &ServiceSid {
         &self.service_sid
     }
 
-    /// The `UserSid` path parameter.
+    /// The SID of the [User](https://www.twilio.com/docs/chat/rest/user-resource) with the User Binding resources to read.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     pub fn user_sid(&self) -> &String {
         &self.user_sid
     }
@@ -360,12 +360,12 @@ pub struct UserBindingList {
 }
 
 impl UserBindingList {
-    /// The `ServiceSid` path parameter.
+    /// The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
     pub fn service_sid(&self) -> &ServiceSid {
         &self.service_sid
     }
 
-    /// The `UserSid` path parameter.
+    /// The SID of the [User](https://www.twilio.com/docs/chat/rest/user-resource) with the User Binding resources to read.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     pub fn user_sid(&self) -> &String {
         &self.user_sid
     }
@@ -470,12 +470,12 @@ pub struct UserBindingContext {
 }
 
 impl UserBindingContext {
-    /// The `ServiceSid` path parameter.
+    /// The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
     pub fn service_sid(&self) -> &ServiceSid {
         &self.service_sid
     }
 
-    /// The `UserSid` path parameter.
+    /// The SID of the [User](https://www.twilio.com/docs/chat/rest/user-resource) with the User Binding resources to read.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     pub fn user_sid(&self) -> &String {
         &self.user_sid
     }

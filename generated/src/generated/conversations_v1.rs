@@ -43,7 +43,7 @@ pub struct ServiceContext {
 }
 
 impl ServiceContext {
-    /// The `ChatServiceSid` path parameter.
+    /// The SID of the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource) the Binding resource is associated with.
     pub fn chat_service_sid(&self) -> &ServiceSid {
         &self.chat_service_sid
     }
@@ -80,7 +80,7 @@ pub struct BindingList {
 }
 
 impl BindingList {
-    /// The `ChatServiceSid` path parameter.
+    /// The SID of the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource) the Binding resource is associated with.
     pub fn chat_service_sid(&self) -> &ServiceSid {
         &self.chat_service_sid
     }
@@ -206,7 +206,7 @@ pub struct BindingContext {
 }
 
 impl BindingContext {
-    /// The `ChatServiceSid` path parameter.
+    /// The SID of the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource) the Binding resource is associated with.
     pub fn chat_service_sid(&self) -> &ServiceSid {
         &self.chat_service_sid
     }

@@ -2,13 +2,8 @@
 //! The generated API: one module per product and version, SID types in [`sid`],
 //! and [`Client`], the entry point.
 
-/// Twilio - Chat: `https://chat.twilio.com/v2`.
 pub mod chat_v2;
-
-/// Twilio - Conversations: `https://conversations.twilio.com/v1`.
 pub mod conversations_v1;
-
-/// SID newtypes shared by every API: validated when you build them.
 pub mod sid;
 
 /// The entry point: one authenticated connection to Twilio, cheap to clone.
