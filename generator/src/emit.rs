@@ -47,7 +47,7 @@ pub fn ident(name: &str) -> Ident {
 
 /// One `#[doc = " line"]` per line, with the leading space rustdoc expects.
 fn doc_attrs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = doc_lines(lines);
     quote! { #( #[doc = #lines] )* }
 }
 
@@ -56,8 +56,19 @@ fn doc_str(text: &str) -> TokenStream {
 }
 
 fn inner_doc(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = doc_lines(lines);
     quote! { #( #![doc = #lines] )* }
+}
+
+/// Doc lines as rustdoc wants them: a leading space, and never a line
+/// break inside one (which prettyplease would print as a `/** */` block that
+/// spec text could close).
+fn doc_lines(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .flat_map(|l| l.split(['\n', '\r']))
+        .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
+        .collect()
 }
 
 fn root(api: &Api) -> TokenStream {
@@ -603,6 +614,7 @@ impl Emitter<'_> {
                 Location::Query => quote! { query },
                 Location::Header => quote! { header },
                 Location::Form => quote! { form },
+                Location::Json => quote! { json },
                 Location::Path => quote! { query },
             };
             quote! { request.#add(#key, &self.#field); }
@@ -698,6 +710,8 @@ impl Emitter<'_> {
             }
         });
         let has_pii = s.fields.iter().any(|f| f.pii);
+        // Users build input structs themselves; Twilio may add fields to the others.
+        let non_exhaustive = (!s.input).then(|| quote! { #[non_exhaustive] });
         let derive_debug = (!has_pii).then(|| quote! { Debug, });
         let debug_fields: Vec<(String, bool)> =
             s.fields.iter().map(|f| (f.rust_name.clone(), f.pii)).collect();
@@ -706,7 +720,7 @@ impl Emitter<'_> {
             #doc
             #[derive(Clone, #derive_debug PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
             #[serde(crate = "rt::serde")]
-            #[non_exhaustive]
+            #non_exhaustive
             pub struct #type_name {
                 #( #fields, )*
             }
@@ -746,7 +760,7 @@ impl Emitter<'_> {
                 Unknown(rt::UnknownValue),
             }
 
-            rt::string_enum!(#type_name { #( #pairs ),* });
+            rt::string_enum!(#type_name, #( #pairs ),*);
         }
     }
 }

@@ -59,8 +59,9 @@ fn parse_error(file: &str, text: &str, path: &str, line: Option<usize>, message:
         let reason = reason.strip_prefix(&format!("{path}: ")).unwrap_or(reason);
         format!("not a valid OpenAPI 3.0 document: {reason}")
     };
+    // serde_path_to_error writes `.` for the root and `?` for a place it cannot name.
     let pointer =
-        if path == "." { Pointer::root() } else { path.split('.').fold(Pointer::root(), |p, t| p.join(t)) };
+        path.split('.').filter(|t| !t.is_empty() && *t != "?").fold(Pointer::root(), |p, t| p.join(t));
     Error { file: file.to_owned(), pointer: pointer.to_string(), line, message }
 }
 

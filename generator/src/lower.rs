@@ -61,19 +61,19 @@ pub fn lower(specs: &[Spec]) -> Result<Api, Error> {
                 }
             };
             let segments = parse_path(spec, path, &at)?;
-            let server = item
-                .servers
-                .first()
-                .or(spec.doc.servers.first())
-                .map(|s| s.url.trim_end_matches('/').to_owned())
-                .ok_or_else(|| spec.error(&at, "no `servers` entry for this path or the document"))?;
+            let (server, server_at) = match (item.servers.first(), spec.doc.servers.first()) {
+                (Some(own), _) => (own, at.join("servers").join(0).join("url")),
+                (None, Some(global)) => (global, ptr!["servers", 0, "url"]),
+                (None, None) => {
+                    return Err(spec.error(&at, "no `servers` entry for this path or the document"));
+                }
+            };
+            let server = server.url.trim_end_matches('/').to_owned();
             let host = server
                 .split_once("://")
                 .map(|(_, rest)| rest.split(['/', ':']).next().unwrap_or(""))
                 .filter(|h| !h.is_empty())
-                .ok_or_else(|| {
-                    spec.error(&at.join("servers"), format!("server {server:?} is not an absolute URL"))
-                })?;
+                .ok_or_else(|| spec.error(&server_at, format!("server {server:?} is not an absolute URL")))?;
             let product = host.split('.').next().unwrap_or(host);
             let first = match segments.first() {
                 Some(Segment { parts, .. }) if parts.len() == 1 => match &parts[0] {
@@ -681,8 +681,12 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
         }
         let mut params = Vec::new();
         let mut names =
-            Namespace::with_reserved(["client", "request", "send", "stream", "limit", "into_stream"]);
-        for ((name, place), (param, param_at)) in &declared {
+            Namespace::with_reserved(["client", "limit", "resume", "send", "stream", "to_request"]);
+        // Query parameters claim names before headers, so that when two
+        // collide the one users set most often keeps the plain name.
+        let mut declared: Vec<_> = declared.iter().collect();
+        declared.sort_by_key(|((name, place), _)| (*place == "header", name.clone()));
+        for ((name, place), (param, param_at)) in declared {
             let location = match *place {
                 "query" => Location::Query,
                 "header" => Location::Header,
@@ -702,7 +706,7 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             params.push(param);
         }
         if let Some(body) = &op.request_body {
-            for mut field in self.form_body(spec, body, &at.join("requestBody"), &noun)? {
+            for mut field in self.body(spec, body, &at.join("requestBody"), &noun, &operation_id)? {
                 field.rust_name = names.claim(&field.rust_name);
                 params.push(field);
             }
@@ -777,25 +781,49 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
         })
     }
 
-    /// Fields of an `application/x-www-form-urlencoded` body, as parameters.
-    fn form_body(
+    /// A request body as parameters: one per field of a form body
+    /// (`application/x-www-form-urlencoded`, preferred, as Twilio's create and
+    /// update operations use), or one `body` parameter for a JSON body.
+    fn body(
         &mut self,
         spec: &'a Spec,
         body: &'a ReferenceOr<openapiv3::RequestBody>,
         at: &Pointer,
         noun: &str,
+        operation_id: &str,
     ) -> Lowered<Vec<Param>> {
         let (body, at) = spec.request_body(body, at)?;
-        let Some((media, content)) = body.content.iter().next() else {
+        let chosen = ["application/x-www-form-urlencoded", "application/json"]
+            .iter()
+            .find_map(|wanted| body.content.get_key_value(*wanted))
+            .or_else(|| body.content.iter().next());
+        let Some((media, content)) = chosen else {
             return Ok(Vec::new());
         };
         let content_at = at.join("content").join(media);
-        if media != "application/x-www-form-urlencoded" {
-            return Err(skip(spec, &content_at, format!("request bodies of type {media} are not supported")));
-        }
         let Some(schema) = &content.schema else {
             return Ok(Vec::new());
         };
+        if media == "application/json" {
+            let noun = pascal(operation_id);
+            let owner = Owner { noun: &noun, field: "body" };
+            let ty = self.schema(spec, schema.into(), &content_at.join("schema"), owner)?;
+            self.mark_input(&ty);
+            return Ok(vec![Param {
+                name: "body".to_owned(),
+                rust_name: "body".to_owned(),
+                location: Location::Json,
+                required: body.required,
+                ty,
+                minimum: None,
+                maximum: None,
+                doc: docs::first_of([body.description.as_deref(), Some("The request body.")]),
+                pii: false,
+            }]);
+        }
+        if media != "application/x-www-form-urlencoded" {
+            return Err(skip(spec, &content_at, format!("request bodies of type {media} are not supported")));
+        }
         let (schema, _, schema_at) = spec.schema(schema, &content_at.join("schema"))?;
         let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
             return Err(skip(spec, &schema_at, "a form body must be an object schema".to_owned()));
@@ -821,6 +849,26 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
         Ok(fields)
     }
 
+    /// Marks the structs a request body is built from, and the structs
+    /// they hold, as input: users construct them, so they stay open.
+    fn mark_input(&mut self, ty: &TypeRef) {
+        let name = match ty {
+            TypeRef::Named(name) => name,
+            TypeRef::Array(inner) => return self.mark_input(inner),
+            _ => return,
+        };
+        let fields = match self.types.get_mut(name) {
+            Some(TypeDef::Struct(def)) if !def.input => {
+                def.input = true;
+                def.fields.iter().map(|f| f.ty.clone()).collect::<Vec<_>>()
+            }
+            _ => return,
+        };
+        for field in &fields {
+            self.mark_input(field);
+        }
+    }
+
     fn response(
         &mut self,
         spec: &'a Spec,
@@ -844,11 +892,12 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             return Ok(Response::Empty);
         };
         let (response, response_at) = spec.response(response, &at.join("responses").join(code))?;
-        let Some((media, content)) = response.content.iter().next() else {
+        let json = response.content.iter().find(|(media, _)| is_json(media));
+        let Some((media, content)) = json.or_else(|| response.content.iter().next()) else {
             return Ok(Response::Empty);
         };
         let content_at = response_at.join("content").join(media);
-        if !(media == "application/json" || media.ends_with("+json")) {
+        if !is_json(media) {
             return Err(skip(spec, &content_at, format!("responses of type {media} are not supported")));
         }
         let Some(schema) = &content.schema else {
@@ -975,6 +1024,12 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
                 &schema_at,
                 owner,
             )?,
+            // openapiv3 leaves typed schemas with unusual keywords (an integer
+            // with fractional bounds, say) as `Any`; their `type` still holds.
+            SchemaKind::Any(any) if any.typ.as_deref() == Some("integer") => TypeRef::I64,
+            SchemaKind::Any(any) if any.typ.as_deref() == Some("number") => TypeRef::F64,
+            SchemaKind::Any(any) if any.typ.as_deref() == Some("boolean") => TypeRef::Bool,
+            SchemaKind::Any(any) if any.typ.as_deref() == Some("string") => TypeRef::String,
             SchemaKind::Any(any)
                 if any.typ.as_deref() == Some("object") && any.format.as_deref() == Some("uri-map") =>
             {
@@ -1104,6 +1159,7 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             });
         }
         Ok(TypeDef::Struct(StructDef {
+            input: false,
             name: schema.schema_data.title.clone().unwrap_or_else(|| name.to_owned()),
             doc: docs::first_of([schema.schema_data.description.as_deref()]),
             fields,
@@ -1120,6 +1176,10 @@ fn below<'o>(
         .iter()
         .filter(move |(k, _)| k.starts_with(key) && k.as_bytes().get(key.len()) == Some(&b'/'))
         .flat_map(|(_, ops)| ops)
+}
+
+fn is_json(media: &str) -> bool {
+    media == "application/json" || media.ends_with("+json")
 }
 
 fn component_schema<'s>(spec: &'s Spec, name: &str) -> Option<&'s ReferenceOr<Schema>> {

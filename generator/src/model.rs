@@ -163,6 +163,8 @@ pub enum Location {
     Header,
     /// A field of an `application/x-www-form-urlencoded` body.
     Form,
+    /// The whole `application/json` body.
+    Json,
 }
 
 /// What a successful response carries.
@@ -231,6 +233,9 @@ pub struct StructDef {
     pub doc: Vec<String>,
     /// Fields in the spec's order.
     pub fields: Vec<Field>,
+    /// Whether users build it for a request body, so it must stay open to
+    /// construction (no `#[non_exhaustive]`).
+    pub input: bool,
 }
 
 /// A field of a struct.

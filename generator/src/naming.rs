@@ -137,8 +137,9 @@ impl Namespace {
             return name.to_owned();
         }
         let sep = if base.contains('_') || base.chars().all(|c| !c.is_ascii_uppercase()) { "_" } else { "" };
+        let stem = base.trim_end_matches('_');
         (2..)
-            .map(|n| format!("{base}{sep}{n}"))
+            .map(|n| format!("{stem}{sep}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .unwrap_or_default()
     }
@@ -233,5 +234,7 @@ mod tests {
         assert_eq!(ns.claim("start_time"), "start_time_2");
         assert_eq!(ns.claim("r#type"), "r#type");
         assert_eq!(ns.claim("r#type"), "type_2");
+        assert_eq!(ns.claim("self_"), "self_");
+        assert_eq!(ns.claim("self_"), "self_2");
     }
 }

@@ -330,10 +330,17 @@ impl Client {
         let url = self.url_for(request)?;
         let mut headers: Vec<(String, String)> =
             request.headers().iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
-        let body = request.form_body();
-        if body.is_some() {
-            headers.push(("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned()));
-        }
+        let body = match (request.json_body(), request.form_body()) {
+            (Some(json), _) => {
+                headers.push(("content-type".to_owned(), "application/json".to_owned()));
+                Some(json.to_owned())
+            }
+            (None, Some(form)) => {
+                headers.push(("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned()));
+                Some(form)
+            }
+            (None, None) => None,
+        };
         self.execute_url(request.method(), url, headers, body).await
     }
 

@@ -47,7 +47,7 @@ pub struct UnknownVariant {
 /// for a generated enum with an `Unknown(UnknownValue)` variant.
 #[macro_export]
 macro_rules! string_enum {
-    ($name:ident { $($variant:ident = $value:literal),* $(,)? }) => {
+    ($name:ident, $($variant:ident = $value:literal),* $(,)?) => {
         impl $name {
             /// The known values, as Twilio spells them.
             pub const KNOWN: &'static [&'static str] = &[$($value),*];
@@ -122,7 +122,7 @@ mod tests {
         Unknown(UnknownValue),
     }
 
-    crate::string_enum!(Kind { Apn = "apn", Fcm = "fcm" });
+    crate::string_enum!(Kind, Apn = "apn", Fcm = "fcm");
 
     #[test]
     fn keeps_unknown_values_and_rejects_unknown_input() {

@@ -95,6 +95,7 @@ pub struct Request {
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     form: Vec<(&'static str, String)>,
+    json: Option<String>,
     problem: Option<String>,
 }
 
@@ -108,6 +109,7 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             form: Vec::new(),
+            json: None,
             problem: None,
         }
     }
@@ -147,6 +149,23 @@ impl Request {
     /// Adds fields to the `application/x-www-form-urlencoded` body.
     pub fn form(&mut self, key: &'static str, value: &impl ParamValue) {
         value.append_to(key, &mut self.form);
+    }
+
+    /// Sets a JSON body. `key` is the body's name in the model (`body`); an
+    /// absent optional body (`None`) sends nothing.
+    pub fn json(&mut self, _key: &'static str, value: &impl serde::Serialize) {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => {}
+            Ok(value) => self.json = Some(value.to_string()),
+            Err(error) => {
+                self.problem.get_or_insert_with(|| format!("the request body cannot be encoded: {error}"));
+            }
+        }
+    }
+
+    /// The JSON body, if any.
+    pub fn json_body(&self) -> Option<&str> {
+        self.json.as_deref()
     }
 
     /// The HTTP method.

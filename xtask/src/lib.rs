@@ -2,6 +2,7 @@
 //! files and writing (or checking) its output, and cutting the Bindings
 //! fragments out of Twilio's specs.
 
+pub mod corpus;
 pub mod slice;
 
 use std::collections::BTreeSet;
@@ -28,6 +29,8 @@ pub enum Target {
     Workspace,
     /// A standalone crate in any directory, with its own `Cargo.toml`.
     Standalone(PathBuf),
+    /// Like `Standalone`, for a member of an enclosing workspace (the corpus).
+    Member(PathBuf),
 }
 
 /// Whether to write files or only compare them.
@@ -50,6 +53,8 @@ pub struct Report {
     pub unchanged: usize,
     /// Lines of generated code.
     pub lines: usize,
+    /// Operations generated.
+    pub operations: usize,
     /// Operations skipped, one line each.
     pub skipped: Vec<String>,
 }
@@ -101,19 +106,28 @@ pub fn codegen(root: &Path, inputs: &[Input], target: &Target, mode: Mode) -> Re
     let output = twilio_codegen::generate(inputs).map_err(Failure::Spec)?;
     let crate_dir = match target {
         Target::Workspace => root.join("generated"),
-        Target::Standalone(dir) => dir.clone(),
+        Target::Standalone(dir) | Target::Member(dir) => dir.clone(),
     };
     let mut files: Vec<(PathBuf, String)> = output
         .files
         .iter()
         .map(|(name, text)| (crate_dir.join(GENERATED_DIR).join(name), text.clone()))
         .collect();
-    if let Target::Standalone(dir) = target {
-        files.extend(scaffold(root, dir, inputs));
+    match target {
+        Target::Standalone(dir) => files.extend(scaffold(root, dir, inputs, true)),
+        Target::Member(dir) => files.extend(scaffold(root, dir, inputs, false)),
+        Target::Workspace => {}
     }
 
     let mut report = Report {
         lines: output.files.values().map(|t| t.lines().count()).sum(),
+        operations: output
+            .api
+            .domains
+            .values()
+            .flat_map(|d| d.resources.values())
+            .map(|r| r.operations.len())
+            .sum(),
         skipped: output
             .api
             .skipped
@@ -124,49 +138,69 @@ pub fn codegen(root: &Path, inputs: &[Input], target: &Target, mode: Mode) -> Re
     };
     let display = |path: &Path| path.strip_prefix(root).unwrap_or(path).display().to_string();
 
+    let mut changed = Vec::new();
     for (path, text) in &files {
         if fs::read_to_string(path).ok().as_deref() == Some(text.as_str()) {
             report.unchanged += 1;
-            continue;
-        }
-        report.changed.push(display(path));
-        if mode == Mode::Write {
-            write(path, text)?;
+        } else {
+            report.changed.push(display(path));
+            changed.push((path, text));
         }
     }
     // Generated files that this run no longer produces.
     let wanted: BTreeSet<&PathBuf> = files.iter().map(|(p, _)| p).collect();
-    let dir = crate_dir.join(GENERATED_DIR);
-    if let Ok(entries) = fs::read_dir(&dir) {
-        let mut stale: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "rs") && !wanted.contains(p))
-            .collect();
-        stale.sort();
-        for path in stale {
-            report.removed.push(display(&path));
-            if mode == Mode::Write {
-                fs::remove_file(&path).map_err(|e| Failure::Io(path.clone(), e))?;
-            }
-        }
+    let mut stale: Vec<PathBuf> = fs::read_dir(crate_dir.join(GENERATED_DIR))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "rs") && !wanted.contains(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    stale.sort();
+    report.removed = stale.iter().map(|p| display(p)).collect();
+    if mode == Mode::Write {
+        replace(&changed, &stale)?;
     }
     Ok(report)
 }
 
-/// Writes a file through a temporary sibling and a rename, so that a reader
-/// never sees half a file.
-fn write(path: &Path, text: &str) -> Result<(), Failure> {
-    let fail = |e| Failure::Io(path.to_path_buf(), e);
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(fail)?;
+/// Writes every changed file to a temporary sibling first; only when all of
+/// them are written are they renamed into place and stale files deleted. A
+/// failure before that removes the temporaries and leaves the output as it
+/// was.
+fn replace(changed: &[(&PathBuf, &String)], stale: &[PathBuf]) -> Result<(), Failure> {
+    let temp = |path: &Path| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(".tmp~");
+        PathBuf::from(name)
+    };
+    let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
+    for (path, text) in changed {
+        let staging = temp(path);
+        let written = path
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::write(&staging, text.as_bytes()));
+        if let Err(error) = written {
+            for (staging, _) in staged.iter().chain([&(staging.clone(), path.as_path())]) {
+                let _ = fs::remove_file(staging);
+            }
+            return Err(Failure::Io(path.to_path_buf(), error));
+        }
+        staged.push((staging, path.as_path()));
     }
-    let temp = path.with_extension("tmp~");
-    fs::write(&temp, text).map_err(fail)?;
-    fs::rename(&temp, path).map_err(fail)
+    for (staging, path) in &staged {
+        fs::rename(staging, path).map_err(|e| Failure::Io(path.to_path_buf(), e))?;
+    }
+    for path in stale {
+        fs::remove_file(path).map_err(|e| Failure::Io(path.clone(), e))?;
+    }
+    Ok(())
 }
 
 /// `Cargo.toml` and `src/lib.rs` of a standalone crate.
-fn scaffold(root: &Path, dir: &Path, inputs: &[Input]) -> Vec<(PathBuf, String)> {
+fn scaffold(root: &Path, dir: &Path, inputs: &[Input], own_workspace: bool) -> Vec<(PathBuf, String)> {
     let name = dir
         .file_name()
         .map(|n| {
@@ -176,6 +210,11 @@ fn scaffold(root: &Path, dir: &Path, inputs: &[Input]) -> Vec<(PathBuf, String)>
         .unwrap_or_else(|| "twilio-generated".to_owned());
     let runtime = root.join("runtime");
     let runtime = runtime.display().to_string().replace('\\', "/");
+    let workspace = if own_workspace {
+        "\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n"
+    } else {
+        ""
+    };
     let manifest = format!(
         "# Generated by `cargo xtask codegen`, do not edit.\n\
          [package]\n\
@@ -184,9 +223,7 @@ fn scaffold(root: &Path, dir: &Path, inputs: &[Input]) -> Vec<(PathBuf, String)>
          edition = \"2024\"\n\
          publish = false\n\n\
          [dependencies]\n\
-         twilio-runtime = {{ path = \"{runtime}\" }}\n\n\
-         # A crate of its own, even when generated inside another workspace.\n\
-         [workspace]\n"
+         twilio-runtime = {{ path = {runtime:?} }}\n{workspace}"
     );
     let mut sources = String::new();
     for input in inputs {

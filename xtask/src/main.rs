@@ -1,13 +1,14 @@
 //! `cargo xtask`: the project's commands.
 //!
 //! - `cargo xtask codegen [--check] [--spec FILE]... [--out DIR]`
+//! - `cargo xtask corpus [--dir DIR]... [--hostile DIR]... [--no-build]`
 //! - `cargo xtask slice`
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use xtask::{Mode, Target, codegen, default_specs, read_specs, root, slice};
+use xtask::{Mode, Target, codegen, corpus, default_specs, read_specs, root, slice};
 
 const USAGE: &str = "\
 usage:
@@ -15,6 +16,11 @@ usage:
       Generates the client. Without --spec, reads spec/*.yaml; without --out,
       writes the checked-in crate in generated/. --check writes nothing and
       fails if any generated file is out of date.
+  cargo xtask corpus [--dir DIR]... [--hostile DIR]... [--no-build]
+      Generates a crate from every spec in DIR (default ../shared/twilio-oai/spec)
+      under target/corpus/, builds them with clippy -D warnings and prints a table
+      (skipped operations and why go to stderr). Specs under --hostile DIR may end
+      in a spec error instead.
   cargo xtask slice
       Cuts the Bindings fragments in spec/ out of ../shared/twilio-oai/spec.";
 
@@ -23,6 +29,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => run_codegen(&args[1..]),
         Some("slice") => run_slice(),
+        Some("corpus") => run_corpus(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -111,4 +118,30 @@ fn run_slice() -> Result<(), String> {
         eprintln!("wrote spec/{} from {}", fragment.file, fragment.upstream);
     }
     Ok(())
+}
+
+fn run_corpus(args: &[String]) -> Result<(), String> {
+    let root = root();
+    let mut dirs: Vec<(PathBuf, bool)> = Vec::new();
+    let mut build = true;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--dir" => dirs.push((iter.next().ok_or("--dir needs a directory")?.into(), false)),
+            "--hostile" => dirs.push((iter.next().ok_or("--hostile needs a directory")?.into(), true)),
+            "--no-build" => build = false,
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    if dirs.iter().all(|(_, hostile)| *hostile) {
+        dirs.push((root.join("../shared/twilio-oai/spec"), false));
+    }
+    let started = Instant::now();
+    let (rows, build_secs) = corpus::run(&root, &dirs, build).map_err(|e| e.to_string())?;
+    let table = corpus::table(&rows, build_secs);
+    println!("{table}");
+    let _ = std::fs::write(root.join("target/corpus/report.md"), &table);
+    eprintln!("corpus: {} specs in {:.1} s", rows.len(), started.elapsed().as_secs_f64());
+    let failed: Vec<&str> = rows.iter().filter(|r| !r.passed()).map(|r| r.name.as_str()).collect();
+    if failed.is_empty() { Ok(()) } else { Err(format!("failed: {}", failed.join(", "))) }
 }

@@ -648,7 +648,7 @@ pub enum BindingType {
     Unknown(rt::UnknownValue),
 }
 
-rt::string_enum!(BindingType { Gcm = "gcm", Apn = "apn", Fcm = "fcm" });
+rt::string_enum!(BindingType, Gcm = "gcm", Apn = "apn", Fcm = "fcm");
 
 /// The `UserBinding` object.
 #[derive(Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
@@ -728,4 +728,4 @@ pub enum UserBindingType {
     Unknown(rt::UnknownValue),
 }
 
-rt::string_enum!(UserBindingType { Gcm = "gcm", Apn = "apn", Fcm = "fcm" });
+rt::string_enum!(UserBindingType, Gcm = "gcm", Apn = "apn", Fcm = "fcm");

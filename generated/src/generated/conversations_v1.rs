@@ -370,5 +370,5 @@ pub enum ServiceBindingType {
 }
 
 rt::string_enum!(
-    ServiceBindingType { Apn = "apn", Gcm = "gcm", Fcm = "fcm", Twilsock = "twilsock" }
+    ServiceBindingType, Apn = "apn", Gcm = "gcm", Fcm = "fcm", Twilsock = "twilsock"
 );
