@@ -19,19 +19,20 @@ pub struct Spec {
 /// Parses `text`, read from `file`, as an OpenAPI 3.0 document (YAML, or JSON
 /// when the name ends in `.json`).
 pub fn load(file: &str, text: &str) -> Result<Spec, Error> {
-    let parsed = if file.ends_with(".json") {
-        let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize::<_, OpenAPI>(&mut de).map_err(|e| {
-            let line = Some(e.inner().line()).filter(|&l| l > 0);
-            (e.path().to_string(), line, e.inner().to_string())
-        })
-    } else {
-        let de = serde_yaml::Deserializer::from_str(text);
-        serde_path_to_error::deserialize::<_, OpenAPI>(de).map_err(|e| {
-            let line = e.inner().location().map(|l| l.line());
-            (e.path().to_string(), line, e.inner().to_string())
-        })
-    };
+    if let Some(line) = too_deep(text) {
+        return Err(Error {
+            file: file.to_owned(),
+            pointer: String::new(),
+            line: Some(line),
+            message: format!(
+                "the document nests deeper than {MAX_NESTING} levels here; deeper documents are refused \
+                 because parsing them can take exponential time (Twilio's specs nest at most 17)"
+            ),
+        });
+    }
+    // openapiv3 panics on some malformed input (a mapping with a duplicate
+    // key, for one) instead of failing; such a panic becomes a parse error.
+    let parsed = std::panic::catch_unwind(|| parse(file, text)).unwrap_or_else(|_| Err(duplicate_key(text)));
     let doc = match parsed {
         Ok(doc) => doc,
         Err((path, line, message)) => return Err(parse_error(file, text, &path, line, message)),
@@ -44,6 +45,34 @@ pub fn load(file: &str, text: &str) -> Result<Spec, Error> {
         ));
     }
     Ok(spec)
+}
+
+/// The `(path, line, message)` of a failed parse.
+type ParseFailure = (String, Option<usize>, String);
+
+fn parse(file: &str, text: &str) -> Result<OpenAPI, ParseFailure> {
+    if file.ends_with(".json") {
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize::<_, OpenAPI>(&mut de).map_err(|e| {
+            let line = Some(e.inner().line()).filter(|&l| l > 0);
+            (e.path().to_string(), line, e.inner().to_string())
+        })
+    } else {
+        let de = serde_yaml::Deserializer::from_str(text);
+        serde_path_to_error::deserialize::<_, OpenAPI>(de).map_err(|e| {
+            let line = e.inner().location().map(|l| l.line());
+            (e.path().to_string(), line, e.inner().to_string())
+        })
+    }
+}
+
+/// Explains a parse that openapiv3 gave up on, by reading the text as plain
+/// YAML, which reports duplicate keys with their line.
+fn duplicate_key(text: &str) -> ParseFailure {
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Err(e) => (String::new(), e.location().map(|l| l.line()), e.to_string()),
+        Ok(_) => (String::new(), None, "the document has a structure openapiv3 cannot read".to_owned()),
+    }
 }
 
 fn parse_error(file: &str, text: &str, path: &str, line: Option<usize>, message: String) -> Error {
@@ -90,6 +119,45 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
             ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
         }
     }
+}
+
+/// How deep a document may nest, counting mappings, lists and flow
+/// brackets. openapiv3's deserializer backtracks through untagged enums, so a
+/// parse error under deep nesting costs time exponential in the depth.
+pub const MAX_NESTING: usize = 32;
+
+/// The 1-based line where the text first nests deeper than [`MAX_NESTING`],
+/// judged from indentation and brackets in one pass (no parse).
+fn too_deep(text: &str) -> Option<usize> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut brackets: usize = 0;
+    for (number, line) in text.lines().enumerate() {
+        let content = line.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - content.len();
+        while indents.last().is_some_and(|&top| top >= indent) {
+            indents.pop();
+        }
+        indents.push(indent);
+        let items = content.len() - content.trim_start_matches(['-', ' ']).len();
+        let mut in_string: Option<char> = None;
+        for c in content.chars() {
+            match (in_string, c) {
+                (Some(quote), c) if c == quote => in_string = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => in_string = Some(c),
+                (None, '{' | '[') => brackets += 1,
+                (None, '}' | ']') => brackets = brackets.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if indents.len() + items / 2 + brackets > MAX_NESTING {
+            return Some(number + 1);
+        }
+    }
+    None
 }
 
 /// The maximum number of `$ref` hops followed before giving up, so that

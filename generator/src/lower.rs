@@ -571,8 +571,9 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             );
             let mut method_names = Vec::new();
             for op in &resource.operations {
-                let verb = snake(&op.operation_id);
-                let verb = verb.split('_').next().unwrap_or("call").to_owned();
+                // The leading word of the operationId (`list`, `fetch`), itself a name.
+                let full = snake(&op.operation_id);
+                let verb = snake(unraw(&full).split('_').next().unwrap_or("call"));
                 let name = if names.is_free(&verb) { verb } else { snake(&op.operation_id) };
                 method_names.push(names.claim(&name));
             }

@@ -178,7 +178,7 @@ pub fn table(rows: &[Row], build_secs: f64) -> String {
     let ok = rows.iter().filter(|r| r.result == "ok").count();
     let _ = writeln!(
         out,
-        "| **{} specs** | {ops} | {skipped} | {lines} | {millis:.1} | {ok} compile clean; clippy {build_secs:.1} s |",
+        "| **{} specs** | {ops} | {skipped} | {lines} | {millis:.1} | {ok} ok; clippy {build_secs:.1} s |",
         rows.len()
     );
     out

@@ -3,6 +3,7 @@
 //! fragments out of Twilio's specs.
 
 pub mod corpus;
+pub mod fuzz;
 pub mod slice;
 
 use std::collections::BTreeSet;
@@ -87,6 +88,17 @@ pub fn default_specs(root: &Path) -> Result<Vec<PathBuf>, Failure> {
         .collect();
     specs.sort();
     Ok(specs)
+}
+
+/// The specs fuzzing starts from: the Bindings fragments and the hostile corpus.
+pub fn fuzz_seeds(root: &Path) -> Result<Vec<Input>, Failure> {
+    let mut paths = default_specs(root)?;
+    let hostile = root.join("tests/hostile");
+    let entries = fs::read_dir(&hostile).map_err(|e| Failure::Io(hostile.clone(), e))?;
+    let mut more: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    more.sort();
+    paths.extend(more);
+    read_specs(root, &paths)
 }
 
 /// Reads spec files, naming each relative to `root` where possible.
