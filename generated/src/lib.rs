@@ -122,8 +122,9 @@
 //!   `Unknown` variant; `as_str()` gives the wire value. Parsing a string
 //!   accepts only known values, so a typo never reaches Twilio.
 //! - Fields Twilio may leave out or send as `null` are `Option`s; date-times
-//!   are [`runtime::DateTime`]; `url` is a [`runtime::Url`] and `links` a map
-//!   of them.
+//!   are [`runtime::DateTime`]; `url` and `links` hold the URLs as Twilio
+//!   sends them (parse with [`runtime::Url`]), so one odd URL never fails a
+//!   response.
 //! - Secrets never appear in `Debug` output, and fields the spec marks as
 //!   personal data (`identity`, `endpoint`) print as `[redacted]`.
 //!

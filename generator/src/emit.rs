@@ -678,7 +678,12 @@ impl Emitter<'_> {
         let doc = doc_attrs(&lines);
         let fields = s.fields.iter().map(|f| {
             let field = ident(&f.rust_name);
-            let mut ty = self.ty(&f.ty);
+            // Twilio's URLs arrive as text that not every URL parser accepts;
+            // as strings, one odd URL never fails a whole response.
+            let mut ty = match &f.ty {
+                TypeRef::Url => quote! { String },
+                other => self.ty(other),
+            };
             if f.boxed {
                 ty = quote! { Box<#ty> };
             }

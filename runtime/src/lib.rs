@@ -40,8 +40,10 @@ pub type DateTime = chrono::DateTime<chrono::Utc>;
 /// An absolute URL.
 pub use url::Url;
 
-/// Named links to related resources (`format: uri-map`).
-pub type UrlMap = BTreeMap<String, Url>;
+/// Named links to related resources (`format: uri-map`), as Twilio sends
+/// them: `links["user"].as_str()` gives the URL. The spec does not type the
+/// values, so they stay JSON and one odd link never fails a whole response.
+pub type UrlMap = BTreeMap<String, Json>;
 
 /// Any JSON value, for schemas the spec leaves open.
 pub type Json = serde_json::Value;

@@ -26,10 +26,10 @@ use crate::transport::HttpResponse;
 pub struct PageMeta {
     /// The page index, for information only.
     #[serde(default)]
-    pub page: Option<u64>,
+    pub page: Option<i64>,
     /// The page size the server used.
     #[serde(default)]
-    pub page_size: Option<u64>,
+    pub page_size: Option<i64>,
     /// The first page.
     #[serde(default)]
     pub first_page_url: Option<String>,

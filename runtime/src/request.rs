@@ -288,7 +288,7 @@ impl ParamValue for serde_json::Value {
     }
 }
 
-impl ParamValue for BTreeMap<String, url::Url> {
+impl ParamValue for BTreeMap<String, serde_json::Value> {
     fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((key, serde_json::to_string(self).unwrap_or_default()));
     }

@@ -607,7 +607,7 @@ pub struct Binding {
     pub message_types: Option<Vec<String>>,
     /// The absolute URL of the Binding resource.
     #[serde(default)]
-    pub url: Option<rt::Url>,
+    pub url: Option<String>,
     /// The absolute URLs of the Binding's [User](https://www.twilio.com/docs/chat/rest/user-resource).
     #[serde(default)]
     pub links: Option<rt::UrlMap>,
@@ -690,7 +690,7 @@ pub struct UserBinding {
     pub message_types: Option<Vec<String>>,
     /// The absolute URL of the User Binding resource.
     #[serde(default)]
-    pub url: Option<rt::Url>,
+    pub url: Option<String>,
 }
 
 impl std::fmt::Debug for UserBinding {

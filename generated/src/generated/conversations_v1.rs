@@ -330,7 +330,7 @@ pub struct ServiceBinding {
     pub message_types: Option<Vec<String>>,
     /// An absolute API resource URL for this binding.
     #[serde(default)]
-    pub url: Option<rt::Url>,
+    pub url: Option<String>,
 }
 
 impl std::fmt::Debug for ServiceBinding {
