@@ -2,6 +2,7 @@
 //! files and writing (or checking) its output, and cutting the Bindings
 //! fragments out of Twilio's specs.
 
+pub mod bench;
 pub mod corpus;
 pub mod fuzz;
 pub mod slice;

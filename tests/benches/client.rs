@@ -1,0 +1,254 @@
+//! Client throughput: list 10,000 bindings (100 pages of 100) from a local
+//! server through the generated client's auto-paging stream, side by side
+//! with a hand-written reqwest + serde_json loop making the same requests and
+//! decoding into the same type. Also peak memory for 10 and 100 pages, and
+//! concurrent fetches through one shared client.
+//!
+//! `cargo bench -p tests --bench client` prints Markdown tables. This is a
+//! benchmark, not a test: it asserts nothing.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use twilio_bindings::chat_v2::Binding;
+use twilio_bindings::runtime::Client as Runtime;
+use twilio_bindings::sid::{BindingSid, ServiceSid};
+use twilio_bindings::{Client, Credentials, RetryPolicy};
+
+const SERVICE: &str = "IS0123456789abcdef0123456789abcdef";
+const PAGE_SIZE: usize = 100;
+
+/// Serves `pages` pages of bindings on 127.0.0.1, keep-alive, forever.
+async fn serve(pages: usize) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    // Pages are rendered per request, so the server's memory does not grow
+    // with their number and the client's peak memory shows.
+    let server_base = Arc::new(base.clone());
+    let single = Arc::new(binding(0).to_string().into_bytes());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let (server_base, single) = (server_base.clone(), single.clone());
+            let _ = socket.set_nodelay(true);
+            tokio::spawn(async move {
+                let mut buffer = Vec::with_capacity(4096);
+                let mut chunk = [0u8; 4096];
+                loop {
+                    let head_end = loop {
+                        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        match socket.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+                    buffer.drain(..head_end);
+                    let target = head.split_whitespace().nth(1).unwrap_or("/");
+                    let body: Vec<u8> = if target.contains("/Bindings/") {
+                        single.to_vec()
+                    } else {
+                        let n = target
+                            .split(['?', '&'])
+                            .find_map(|p| p.strip_prefix("Page="))
+                            .and_then(|v| v.parse::<usize>().ok())
+                            .unwrap_or(0);
+                        page(&server_base, n.min(pages - 1), pages)
+                    };
+                    let mut response = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                        body.len()
+                    )
+                    .into_bytes();
+                    response.extend_from_slice(&body);
+                    if socket.write_all(&response).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    base
+}
+
+fn binding(i: usize) -> serde_json::Value {
+    let sid = format!("BS{i:032x}");
+    serde_json::json!({
+        "sid": sid, "account_sid": "AC0123456789abcdef0123456789abcdef", "service_sid": SERVICE,
+        "date_created": "2016-10-21T11:37:03Z", "date_updated": "2016-10-21T11:37:03Z",
+        "endpoint": format!("endpoint-{i}"), "identity": format!("user-{}", i % 997), "binding_type": "apn",
+        "credential_sid": "CR0123456789abcdef0123456789abcdef",
+        "message_types": ["removed_from_channel", "new_message", "added_to_channel", "invited_to_channel"],
+        "url": format!("https://chat.twilio.com/v2/Services/{SERVICE}/Bindings/{sid}"),
+        "links": {"user": format!("https://chat.twilio.com/v2/Services/{SERVICE}/Users/user-{}", i % 997)}
+    })
+}
+
+fn page(base: &str, n: usize, pages: usize) -> Vec<u8> {
+    let url = |n: usize| {
+        format!("{base}/v2/Services/{SERVICE}/Bindings?PageSize={PAGE_SIZE}&Page={n}&PageToken=PT{n}")
+    };
+    let items: Vec<_> = (0..PAGE_SIZE).map(|i| binding(n * PAGE_SIZE + i)).collect();
+    serde_json::json!({
+        "bindings": items,
+        "meta": {
+            "page": n, "page_size": PAGE_SIZE, "key": "bindings",
+            "first_page_url": url(0), "url": url(n),
+            "previous_page_url": if n == 0 { None } else { Some(url(n - 1)) },
+            "next_page_url": if n + 1 < pages { Some(url(n + 1)) } else { None },
+        }
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn client(base: &str) -> Client {
+    let core = Runtime::builder(Credentials::auth_token("AC0123456789abcdef0123456789abcdef", "token"))
+        .base_url(base)
+        .expect("base URL")
+        .retry(RetryPolicy { max_retries: 0, ..RetryPolicy::default() })
+        .build()
+        .expect("client");
+    Client::new(core)
+}
+
+async fn generated_stream(client: &Client) -> usize {
+    let service: ServiceSid = SERVICE.parse().expect("valid");
+    let mut stream = client.chat_v2().service(service).bindings().list().page_size(PAGE_SIZE as i64).stream();
+    let mut count = 0;
+    while let Some(item) = stream.next().await {
+        std::hint::black_box(item.expect("decodes"));
+        count += 1;
+    }
+    count
+}
+
+#[derive(serde::Deserialize)]
+struct HandPage {
+    bindings: Vec<Binding>,
+    meta: HandMeta,
+}
+
+#[derive(serde::Deserialize)]
+struct HandMeta {
+    next_page_url: Option<String>,
+}
+
+async fn hand_written(http: &reqwest::Client, base: &str) -> usize {
+    let mut url = Some(format!("{base}/v2/Services/{SERVICE}/Bindings?PageSize={PAGE_SIZE}"));
+    let mut count = 0;
+    while let Some(next) = url.take() {
+        let bytes = http
+            .get(&next)
+            .basic_auth("AC0123456789abcdef0123456789abcdef", Some("token"))
+            .send()
+            .await
+            .expect("sent")
+            .bytes()
+            .await
+            .expect("body");
+        let page: HandPage = serde_json::from_slice(&bytes).expect("decodes");
+        count += page.bindings.len();
+        std::hint::black_box(page.bindings);
+        url = page.meta.next_page_url;
+    }
+    count
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// In a child process: list `pages` pages one way and print the peak RSS.
+async fn memory_child(way: &str, pages: usize) {
+    let base = serve(pages).await;
+    let count = if way == "stream" {
+        generated_stream(&client(&base)).await
+    } else {
+        hand_written(&reqwest::Client::new(), &base).await
+    };
+    println!("{count} {}", peak_rss_kib());
+}
+
+fn memory(way: &str, pages: usize) -> (usize, u64) {
+    let output = std::process::Command::new(std::env::current_exe().expect("bench binary"))
+        .args(["--memory", way, &pages.to_string()])
+        .output()
+        .expect("child runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut parts = text.split_whitespace().map(|p| p.parse::<u64>().unwrap_or(0));
+    (parts.next().unwrap_or(0) as usize, parts.next().unwrap_or(0))
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--memory") {
+        let pages = args.get(i + 2).and_then(|p| p.parse().ok()).unwrap_or(100);
+        memory_child(&args[i + 1], pages).await;
+        return;
+    }
+    let rounds = 7;
+    let base = serve(100).await;
+    let client = client(&base);
+    let http = reqwest::Client::new();
+    // Warm up both, then alternate so that both see the same machine.
+    generated_stream(&client).await;
+    hand_written(&http, &base).await;
+    let (mut generated, mut hand) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let t = Instant::now();
+        let n = generated_stream(&client).await;
+        generated.push(n as f64 / t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let n = hand_written(&http, &base).await;
+        hand.push(n as f64 / t.elapsed().as_secs_f64());
+    }
+    let (g, h) = (median(generated), median(hand));
+    println!(
+        "## Client: 10,000 bindings in 100 pages from 127.0.0.1 (median of {rounds} alternating rounds)\n"
+    );
+    println!("| way | items/s | relative |\n|---|---:|---:|");
+    println!("| generated client, `list().stream()` | {g:.0} | {:.2} |", g / h);
+    println!("| hand-written reqwest + serde_json loop | {h:.0} | 1.00 |");
+
+    println!("\n## Client: peak memory (RSS high-water mark, whole process incl. the server)\n");
+    println!("| way | 10 pages | 100 pages |\n|---|---:|---:|");
+    for way in ["stream", "hand"] {
+        let (n10, m10) = memory(way, 10);
+        let (n100, m100) = memory(way, 100);
+        let name = if way == "stream" { "generated stream" } else { "hand-written loop" };
+        println!("| {name} ({n10} / {n100} items) | {m10} KiB | {m100} KiB |");
+    }
+
+    let fetches = 2000;
+    println!("\n## Client: {fetches} fetches through one shared client\n");
+    println!("| concurrency | fetches/s |\n|---|---:|");
+    let sid: BindingSid = "BS0123456789abcdef0123456789abcdef".parse().expect("valid");
+    let service: ServiceSid = SERVICE.parse().expect("valid");
+    for concurrency in [1, 8, 64] {
+        let t = Instant::now();
+        let done = futures_util::stream::iter(0..fetches)
+            .map(|_| client.chat_v2().service(service.clone()).binding(sid.clone()).fetch().send())
+            .buffer_unordered(concurrency)
+            .filter(|r| std::future::ready(r.is_ok()))
+            .count()
+            .await;
+        let rate = done as f64 / t.elapsed().max(Duration::from_micros(1)).as_secs_f64();
+        println!("| {concurrency} | {rate:.0} |");
+    }
+}

@@ -1,0 +1,231 @@
+//! `cargo xtask bench`: generator speed per stage against the parse floor,
+//! whole-process codegen time, generated-code size and compile time. The
+//! client's paging benchmark is `cargo bench -p tests --bench client`, which
+//! this command runs too. Nothing here asserts a time: it measures and
+//! writes `BENCHMARKS.md`.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use twilio_codegen::{Input, emit, load, lower};
+
+/// Medians of repeated in-process runs of each stage, in milliseconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Stages {
+    /// serde_yaml → openapiv3 alone: the floor.
+    pub parse_floor: f64,
+    /// Our load: the nesting check and the same parse.
+    pub load: f64,
+    /// Lowering to the model.
+    pub lower: f64,
+    /// Emitting tokens for every file, one after another.
+    pub emit: f64,
+    /// prettyplease on every file, one after another.
+    pub format: f64,
+    /// The whole pipeline as `generate` runs it (files in parallel).
+    pub total: f64,
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples.get(samples.len() / 2).copied().unwrap_or_default()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Times each stage `runs` times on `inputs`.
+pub fn stages(inputs: &[Input], runs: usize) -> Stages {
+    let mut samples: [Vec<f64>; 6] = Default::default();
+    for _ in 0..runs {
+        let t = Instant::now();
+        for input in inputs {
+            let parsed: Result<openapiv3::OpenAPI, _> = serde_yaml::from_str(&input.text);
+            std::hint::black_box(parsed.is_ok());
+        }
+        samples[0].push(ms(t.elapsed()));
+
+        let t = Instant::now();
+        let specs: Vec<_> = inputs.iter().filter_map(|i| load::load(&i.name, &i.text).ok()).collect();
+        samples[1].push(ms(t.elapsed()));
+
+        let t = Instant::now();
+        let Ok(api) = lower::lower(&specs) else { return zero() };
+        samples[2].push(ms(t.elapsed()));
+
+        let t = Instant::now();
+        let tokens: Vec<_> = emit::files(&api).iter().map(|f| emit::emit(&api, f)).collect();
+        samples[3].push(ms(t.elapsed()));
+
+        let t = Instant::now();
+        for file in tokens {
+            std::hint::black_box(twilio_codegen::format(file).map(|s| s.len()).unwrap_or_default());
+        }
+        samples[4].push(ms(t.elapsed()));
+
+        let t = Instant::now();
+        std::hint::black_box(twilio_codegen::generate(inputs).map(|o| o.files.len()).unwrap_or_default());
+        samples[5].push(ms(t.elapsed()));
+    }
+    let [parse_floor, load, lower, emit, format, total] = samples.map(median);
+    Stages { parse_floor, load, lower, emit, format, total }
+}
+
+fn zero() -> Stages {
+    Stages { parse_floor: 0.0, load: 0.0, lower: 0.0, emit: 0.0, format: 0.0, total: 0.0 }
+}
+
+/// The median wall time of running the release `xtask` binary with `args`.
+pub fn process(root: &Path, args: &[String], runs: usize) -> f64 {
+    let binary = root.join("target/release/xtask");
+    let samples = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            let _ = Command::new(&binary).args(args).output();
+            ms(t.elapsed())
+        })
+        .collect();
+    median(samples)
+}
+
+/// Seconds that `cargo` takes with `args`, with an optional target directory.
+fn cargo_seconds(root: &Path, args: &[&str], target: Option<&Path>) -> f64 {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command.current_dir(root).args(args);
+    if let Some(target) = target {
+        command.env("CARGO_TARGET_DIR", target);
+    }
+    let t = Instant::now();
+    let _ = command.output();
+    t.elapsed().as_secs_f64()
+}
+
+/// Runs every benchmark and returns `BENCHMARKS.md`.
+pub fn run(root: &Path, quick: bool) -> Result<String, String> {
+    let runs = if quick { 5 } else { 21 };
+    let upstream = root.join("../shared/twilio-oai/spec");
+    let read = |paths: Vec<PathBuf>| crate::read_specs(root, &paths).map_err(|e| e.to_string());
+    let fragments = crate::default_specs(root).map_err(|e| e.to_string())?;
+    let mut corpus: Vec<PathBuf> = fs::read_dir(&upstream)
+        .map_err(|e| format!("{}: {e}", upstream.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    corpus.sort();
+    let sets: Vec<(&str, Vec<PathBuf>)> = vec![
+        ("three Bindings fragments", fragments.clone()),
+        ("twilio_chat_v2.yaml", vec![upstream.join("twilio_chat_v2.yaml")]),
+        ("twilio_conversations_v1.yaml", vec![upstream.join("twilio_conversations_v1.yaml")]),
+        ("all 43 specs, one crate each", corpus.clone()),
+    ];
+
+    let mut out = String::new();
+    let _ = writeln!(out, "## Generator, in process (median of {runs} runs, ms)\n");
+    let _ = writeln!(
+        out,
+        "| input | parse floor | load | lower | emit | format | whole pipeline | pipeline / floor |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    for (name, paths) in &sets {
+        let inputs = read(paths.clone())?;
+        // The corpus is one crate per spec, as `cargo xtask corpus` makes it.
+        let groups: Vec<Vec<Input>> =
+            if paths.len() > 3 { inputs.into_iter().map(|i| vec![i]).collect() } else { vec![inputs] };
+        let mut sum = zero();
+        for group in &groups {
+            let s = stages(group, if groups.len() > 1 { runs.min(5) } else { runs });
+            sum.parse_floor += s.parse_floor;
+            sum.load += s.load;
+            sum.lower += s.lower;
+            sum.emit += s.emit;
+            sum.format += s.format;
+            sum.total += s.total;
+        }
+        let _ = writeln!(
+            out,
+            "| {name} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2}× |",
+            sum.parse_floor,
+            sum.load,
+            sum.lower,
+            sum.emit,
+            sum.format,
+            sum.total,
+            sum.total / sum.parse_floor.max(1e-9)
+        );
+    }
+
+    let _ = writeln!(out, "\n## Generator, whole process (release, median of {runs} runs, wall ms)\n");
+    let _ = writeln!(out, "| command | wall |\n|---|---:|");
+    let scratch = root.join("target/bench-out");
+    let commands: Vec<(String, Vec<String>)> = vec![
+        (
+            "`cargo xtask codegen --check` (three fragments)".to_owned(),
+            vec!["codegen".into(), "--check".into(), "-q".into()],
+        ),
+        (
+            "`codegen --spec twilio_chat_v2.yaml --out DIR` (no change to write)".to_owned(),
+            vec![
+                "codegen".into(),
+                "-q".into(),
+                "--spec".into(),
+                upstream.join("twilio_chat_v2.yaml").display().to_string(),
+                "--out".into(),
+                scratch.join("chat_v2").display().to_string(),
+            ],
+        ),
+    ];
+    for (name, args) in &commands {
+        let _ = process(root, args, 1);
+        let _ = writeln!(out, "| {name} | {:.1} |", process(root, args, runs));
+    }
+
+    let _ = writeln!(out, "\n## Generated code\n");
+    let generated = root.join("generated/src/generated");
+    let mut lines = 0;
+    let mut bytes = 0;
+    for entry in fs::read_dir(&generated).map_err(|e| e.to_string())?.flatten() {
+        let text = fs::read_to_string(entry.path()).unwrap_or_default();
+        lines += text.lines().count();
+        bytes += text.len();
+    }
+    let inputs = read(fragments)?;
+    let api = twilio_codegen::generate(&inputs).map_err(|e| e.to_string())?.api;
+    let operations: usize =
+        api.domains.values().flat_map(|d| d.resources.values()).map(|r| r.operations.len()).sum();
+    let _ = writeln!(
+        out,
+        "| crate | operations | lines | bytes | lines / operation | bytes / operation |\n|---|---:|---:|---:|---:|---:|\n| twilio-bindings (generated part) | {operations} | {lines} | {bytes} | {:.0} | {:.0} |",
+        lines as f64 / operations.max(1) as f64,
+        bytes as f64 / operations.max(1) as f64
+    );
+
+    if !quick {
+        let _ = writeln!(out, "\n## Compile time (seconds, wall)\n");
+        let _ = writeln!(out, "| build | time |\n|---|---:|");
+        let clean = root.join("target/bench-clean");
+        let _ = fs::remove_dir_all(&clean);
+        let full = cargo_seconds(root, &["build", "-q", "-p", "twilio-bindings"], Some(&clean));
+        let lib = root.join("generated/src/lib.rs");
+        let touch = || {
+            let text = fs::read(&lib).unwrap_or_default();
+            let _ = fs::write(&lib, text);
+        };
+        let own: Vec<f64> = (0..3)
+            .map(|_| {
+                touch();
+                cargo_seconds(root, &["build", "-q", "-p", "twilio-bindings"], Some(&clean))
+            })
+            .collect();
+        let _ = writeln!(out, "| twilio-bindings with all dependencies, clean, debug | {full:.1} |");
+        let _ = writeln!(
+            out,
+            "| twilio-bindings alone (dependencies built), debug, median of 3 | {:.2} |",
+            median(own)
+        );
+        let _ = fs::remove_dir_all(&clean);
+    }
+    Ok(out)
+}
