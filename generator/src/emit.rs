@@ -9,31 +9,61 @@ use quote::{format_ident, quote};
 use crate::model::*;
 use crate::naming::unraw;
 
-/// The files of the generated module tree, by path relative to the tree's
-/// root (`mod.rs`, `sid.rs`, `chat_v2.rs`), sorted.
-pub fn files(api: &Api) -> Vec<String> {
-    let mut files = vec!["mod.rs".to_owned()];
+/// One independently emitted piece of a file: a few top-level items.
+/// Parts are plain data, so that worker threads can emit and format them
+/// (tokens themselves cannot cross threads).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// `mod.rs`: module declarations and the `Client`.
+    Root,
+    /// `sid.rs`: the SID newtypes.
+    Sids,
+    /// A domain module's docs, imports and `SERVER`.
+    Header(String),
+    /// A domain's entry-point type.
+    Entry(String),
+    /// One navigation node with its request builders: domain and key.
+    Resource(String, String),
+    /// One struct or enum: domain and Rust name.
+    Type(String, String),
+}
+
+/// Every file of the generated module tree, by path relative to the tree's
+/// root (`mod.rs`, `sid.rs`, `chat_v2.rs`), sorted, with its parts in order.
+pub fn plan(api: &Api) -> Vec<(String, Vec<Part>)> {
+    let mut files = vec![("mod.rs".to_owned(), vec![Part::Root])];
     if !api.sids.is_empty() {
-        files.push("sid.rs".to_owned());
+        files.push(("sid.rs".to_owned(), vec![Part::Sids]));
     }
-    files.extend(api.domains.keys().map(|module| format!("{module}.rs")));
-    files.sort();
+    for (module, domain) in &api.domains {
+        let mut parts = vec![Part::Header(module.clone()), Part::Entry(module.clone())];
+        parts.extend(domain.resources.keys().map(|key| Part::Resource(module.clone(), key.clone())));
+        parts.extend(domain.types.keys().map(|name| Part::Type(module.clone(), name.clone())));
+        files.push((format!("{module}.rs"), parts));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
 
-/// The tokens of one file named by [`files`]. Files are independent, so
-/// they can be emitted on separate threads.
-pub fn emit(api: &Api, file: &str) -> TokenStream {
-    match file {
-        "mod.rs" => root(api),
-        "sid.rs" => sids(api),
-        _ => {
-            let module = file.trim_end_matches(".rs");
-            match api.domains.get(module) {
-                Some(domain) => Emitter { api, domain }.domain(),
-                None => TokenStream::new(),
-            }
-        }
+/// The tokens of one part. A file's parts, in order, form the whole file.
+pub fn emit(api: &Api, part: &Part) -> TokenStream {
+    let emitter = |module: &str| api.domains.get(module).map(|domain| Emitter { api, domain });
+    match part {
+        Part::Root => root(api),
+        Part::Sids => sids(api),
+        Part::Header(module) => emitter(module).map(|e| e.header()).unwrap_or_default(),
+        Part::Entry(module) => emitter(module).map(|e| e.entry()).unwrap_or_default(),
+        Part::Resource(module, key) => emitter(module)
+            .and_then(|e| e.domain.resources.get(key).map(|r| e.resource(r)))
+            .unwrap_or_default(),
+        Part::Type(module, name) => emitter(module)
+            .and_then(|e| {
+                e.domain.types.get(name).map(|def| match def {
+                    TypeDef::Struct(s) => e.structure(name, s),
+                    TypeDef::Enum(en) => e.enumeration(name, en),
+                })
+            })
+            .unwrap_or_default(),
     }
 }
 
@@ -187,7 +217,8 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    fn domain(&self) -> TokenStream {
+    /// The module's docs, imports and `SERVER`.
+    fn header(&self) -> TokenStream {
         let d = self.domain;
         let header = inner_doc(&[
             format!("{}: `{}/{}`.", d.title, d.server, first_segment(d)),
@@ -203,12 +234,6 @@ impl Emitter<'_> {
             quote! { use super::sid::{ #( #names ),* }; }
         });
         let server = Literal::string(&d.server);
-        let entry = self.entry();
-        let resources = d.resources.values().map(|r| self.resource(r));
-        let types = d.types.iter().map(|(name, def)| match def {
-            TypeDef::Struct(s) => self.structure(name, s),
-            TypeDef::Enum(e) => self.enumeration(name, e),
-        });
         quote! {
             #header
 
@@ -217,10 +242,6 @@ impl Emitter<'_> {
 
             /// The base URL of every operation in this module.
             pub const SERVER: &str = #server;
-
-            #entry
-            #( #resources )*
-            #( #types )*
         }
     }
 

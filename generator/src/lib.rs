@@ -5,9 +5,9 @@
 //! 1. [`load::load`] parses a spec file with openapiv3 and resolves `$ref`s.
 //! 2. [`lower::lower`] builds the [`model`]: plain data in which every Rust
 //!    name is already decided.
-//! 3. [`emit::emit`] turns the model into token streams with `quote`.
-//! 4. [`format()`] prints them with prettyplease; [`render`] runs emit and
-//!    format for every file in parallel.
+//! 3. [`emit::emit`] turns each part of the model into tokens with `quote`.
+//! 4. [`format()`] prints tokens with prettyplease; [`render`] emits and
+//!    prints every part on a worker per core and joins them into files.
 //!
 //! [`generate`] runs them all. The library writes no files: the `xtask`
 //! decides where the output goes.
@@ -55,40 +55,70 @@ pub fn generate(inputs: &[Input]) -> Result<Output, Error> {
     Ok(Output { api, files })
 }
 
-/// Emits and formats every file of the model, one thread per file.
+/// Emits and formats every file of the model. The parts of all files are
+/// shared out to one worker per core, so that a single large API is
+/// formatted on every core; each file is then its parts joined in order.
 pub fn render(api: &model::Api) -> Result<BTreeMap<String, String>, Error> {
-    let names = emit::files(api);
-    let results: Vec<(String, Result<String, String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            names.iter().map(|name| (name, scope.spawn(move || format(emit::emit(api, name))))).collect();
-        handles
-            .into_iter()
-            .map(|(name, handle)| {
-                let text = handle.join().unwrap_or_else(|_| Err("formatting panicked".to_owned()));
-                (name.clone(), text)
+    let plan = emit::plan(api);
+    let jobs: Vec<(usize, &emit::Part)> =
+        plan.iter().enumerate().flat_map(|(file, (_, parts))| parts.iter().map(move |p| (file, p))).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+    let mut done: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((_, part)) = jobs.get(index) else { break out };
+                        out.push((index, unparse(emit::emit(api, part))));
+                    }
+                })
             })
-            .collect()
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     });
-    results
-        .into_iter()
-        .map(|(name, text)| match text {
-            Ok(text) => Ok((name, text)),
+    if done.len() != jobs.len() {
+        return Err(Error {
+            file: String::new(),
+            pointer: String::new(),
+            line: None,
+            message: "internal error: a worker formatting the output panicked".to_owned(),
+        });
+    }
+    done.sort_by_key(|(index, _)| *index);
+    let mut texts: Vec<String> = vec![String::new(); plan.len()];
+    for (index, text) in done {
+        let (file, _) = jobs[index];
+        match text {
+            Ok(text) => texts[file].push_str(&text),
             // Emitted tokens that do not parse are a bug in the emitter, not in the spec.
-            Err(message) => Err(Error {
-                file: name,
-                pointer: String::new(),
-                line: None,
-                message: format!("internal error: generated code does not parse: {message}"),
-            }),
-        })
-        .collect()
+            Err(message) => {
+                return Err(Error {
+                    file: plan[file].0.clone(),
+                    pointer: String::new(),
+                    line: None,
+                    message: format!("internal error: generated code does not parse: {message}"),
+                });
+            }
+        }
+    }
+    Ok(plan
+        .into_iter()
+        .zip(texts)
+        .map(|((name, _), text)| (name, format!("{PREAMBLE}\n{}", spaced(&text))))
+        .collect())
 }
 
 /// Formats one file's tokens with prettyplease, adding the preamble and the
 /// blank lines between items that prettyplease leaves out.
 pub fn format(tokens: proc_macro2::TokenStream) -> Result<String, String> {
-    let file = syn::parse2::<syn::File>(tokens).map_err(|e| e.to_string())?;
-    Ok(format!("{PREAMBLE}\n{}", spaced(&prettyplease::unparse(&file))))
+    Ok(format!("{PREAMBLE}\n{}", spaced(&unparse(tokens)?)))
+}
+
+fn unparse(tokens: proc_macro2::TokenStream) -> Result<String, String> {
+    syn::parse2::<syn::File>(tokens).map(|file| prettyplease::unparse(&file)).map_err(|e| e.to_string())
 }
 
 /// Puts a blank line before each item or member that follows a closing

@@ -21,11 +21,11 @@ pub struct Stages {
     pub load: f64,
     /// Lowering to the model.
     pub lower: f64,
-    /// Emitting tokens for every file, one after another.
+    /// Emitting tokens for every part, one after another (one thread).
     pub emit: f64,
-    /// prettyplease on every file, one after another.
+    /// syn and prettyplease on every part, one after another (one thread).
     pub format: f64,
-    /// The whole pipeline as `generate` runs it (files in parallel).
+    /// The whole pipeline as `generate` runs it (emit and format on every core).
     pub total: f64,
 }
 
@@ -58,12 +58,13 @@ pub fn stages(inputs: &[Input], runs: usize) -> Stages {
         samples[2].push(ms(t.elapsed()));
 
         let t = Instant::now();
-        let tokens: Vec<_> = emit::files(&api).iter().map(|f| emit::emit(&api, f)).collect();
+        let parts: Vec<_> = emit::plan(&api).into_iter().flat_map(|(_, parts)| parts).collect();
+        let tokens: Vec<_> = parts.iter().map(|p| emit::emit(&api, p)).collect();
         samples[3].push(ms(t.elapsed()));
 
         let t = Instant::now();
-        for file in tokens {
-            std::hint::black_box(twilio_codegen::format(file).map(|s| s.len()).unwrap_or_default());
+        for part in tokens {
+            std::hint::black_box(twilio_codegen::format(part).map(|s| s.len()).unwrap_or_default());
         }
         samples[4].push(ms(t.elapsed()));
 
