@@ -401,17 +401,6 @@ impl Emitter<'_> {
             let ty = self.storage(p);
             quote! { #field: #ty }
         });
-        let getters = r.path_params.iter().map(|p| {
-            let field = ident(&p.rust_name);
-            let ty = self.storage(p);
-            let doc = doc_attrs(&p.doc);
-            quote! {
-                #doc
-                pub fn #field(&self) -> &#ty {
-                    &self.#field
-                }
-            }
-        });
         let accessors = r.children.iter().filter_map(|c| self.domain.resources.get(c)).map(|child| {
             let inherited_len = if child.identifiers.is_empty() {
                 child.path_params.len()
@@ -431,7 +420,6 @@ impl Emitter<'_> {
             }
 
             impl #name {
-                #( #getters )*
                 #( #accessors )*
                 #( #methods )*
             }

@@ -303,7 +303,7 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
 
     fn lower(mut self, input: DomainInput<'a>) -> Result<Domain, Error> {
         let rust_name = self.ns.claim(&pascal(&input.module));
-        let drafts = self.drafts(&input);
+        let drafts = Self::drafts(&input);
 
         // Operations first: node identifiers take their types from them.
         let mut operations: BTreeMap<String, Vec<(Operation, Vec<Param>)>> = BTreeMap::new();
@@ -354,7 +354,7 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
 
     /// Lays out the navigation tree: one node per path prefix below the
     /// domain's first segment.
-    fn drafts(&self, input: &DomainInput<'a>) -> BTreeMap<String, NodeDraft> {
+    fn drafts(input: &DomainInput<'a>) -> BTreeMap<String, NodeDraft> {
         let mut drafts: BTreeMap<String, NodeDraft> = BTreeMap::new();
         for (index, path) in input.paths.iter().enumerate() {
             let mut parent: Option<String> = None;

@@ -45,7 +45,7 @@ pub struct Domain {
 pub struct Resource {
     /// The spec's path template, if the spec has this path.
     pub path: Option<String>,
-    /// `list`, `instance` or `namespace` (a navigation-only step).
+    /// A list or an instance.
     pub kind: ResourceKind,
     /// Rust type of the node (`BindingList`, `BindingContext`).
     pub rust_name: String,

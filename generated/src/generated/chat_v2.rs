@@ -43,11 +43,6 @@ pub struct ServiceContext {
 }
 
 impl ServiceContext {
-    /// The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
-    pub fn service_sid(&self) -> &ServiceSid {
-        &self.service_sid
-    }
-
     /// Push notification subscription for users
     ///
     /// Path: `/v2/Services/{ServiceSid}/Bindings`.
@@ -91,11 +86,6 @@ pub struct BindingList {
 }
 
 impl BindingList {
-    /// The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
-    pub fn service_sid(&self) -> &ServiceSid {
-        &self.service_sid
-    }
-
     /// Push notification subscription for users
     ///
     /// `GET /v2/Services/{ServiceSid}/Bindings` (operation `ListBinding`).
@@ -217,16 +207,6 @@ pub struct BindingContext {
 }
 
 impl BindingContext {
-    /// The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
-    pub fn service_sid(&self) -> &ServiceSid {
-        &self.service_sid
-    }
-
-    /// The SID of the Binding resource to fetch.
-    pub fn binding_sid(&self) -> &BindingSid {
-        &self.binding_sid
-    }
-
     /// Push notification subscription for users
     ///
     /// `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}` (operation `DeleteBinding`).
@@ -315,16 +295,6 @@ pub struct UserContext {
 }
 
 impl UserContext {
-    /// The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
-    pub fn service_sid(&self) -> &ServiceSid {
-        &self.service_sid
-    }
-
-    /// The SID of the [User](https://www.twilio.com/docs/chat/rest/user-resource) with the User Binding resources to read.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
-    pub fn user_sid(&self) -> &String {
-        &self.user_sid
-    }
-
     /// List of bindings for a given user
     ///
     /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings`.
@@ -360,16 +330,6 @@ pub struct UserBindingList {
 }
 
 impl UserBindingList {
-    /// The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
-    pub fn service_sid(&self) -> &ServiceSid {
-        &self.service_sid
-    }
-
-    /// The SID of the [User](https://www.twilio.com/docs/chat/rest/user-resource) with the User Binding resources to read.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
-    pub fn user_sid(&self) -> &String {
-        &self.user_sid
-    }
-
     /// List of bindings for a given user
     ///
     /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings` (operation `ListUserBinding`).
@@ -470,21 +430,6 @@ pub struct UserBindingContext {
 }
 
 impl UserBindingContext {
-    /// The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
-    pub fn service_sid(&self) -> &ServiceSid {
-        &self.service_sid
-    }
-
-    /// The SID of the [User](https://www.twilio.com/docs/chat/rest/user-resource) with the User Binding resources to read.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
-    pub fn user_sid(&self) -> &String {
-        &self.user_sid
-    }
-
-    /// The SID of the User Binding resource to fetch.
-    pub fn user_binding_sid(&self) -> &BindingSid {
-        &self.user_binding_sid
-    }
-
     /// List of bindings for a given user
     ///
     /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}` (operation `DeleteUserBinding`).

@@ -43,11 +43,6 @@ pub struct ServiceContext {
 }
 
 impl ServiceContext {
-    /// The SID of the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource) the Binding resource is associated with.
-    pub fn chat_service_sid(&self) -> &ServiceSid {
-        &self.chat_service_sid
-    }
-
     /// A Binding resource represents a push notification binding and its configuration, for delivering conversation events to mobile or web endpoints.
     ///
     /// Path: `/v1/Services/{ChatServiceSid}/Bindings`.
@@ -80,11 +75,6 @@ pub struct BindingList {
 }
 
 impl BindingList {
-    /// The SID of the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource) the Binding resource is associated with.
-    pub fn chat_service_sid(&self) -> &ServiceSid {
-        &self.chat_service_sid
-    }
-
     /// Retrieve a list of all push notification bindings in the conversation service
     ///
     /// `GET /v1/Services/{ChatServiceSid}/Bindings` (operation `ListServiceBinding`).
@@ -206,16 +196,6 @@ pub struct BindingContext {
 }
 
 impl BindingContext {
-    /// The SID of the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource) the Binding resource is associated with.
-    pub fn chat_service_sid(&self) -> &ServiceSid {
-        &self.chat_service_sid
-    }
-
-    /// A 34 character string that uniquely identifies this resource.
-    pub fn binding_sid(&self) -> &BindingSid {
-        &self.binding_sid
-    }
-
     /// Remove a push notification binding from the conversation service
     ///
     /// `DELETE /v1/Services/{ChatServiceSid}/Bindings/{Sid}` (operation `DeleteServiceBinding`).
