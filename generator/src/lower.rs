@@ -560,34 +560,28 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
                 }
             }
         }
-        let builders: Vec<(String, usize)> = keys
+        // Method names avoid the node's child accessors.
+        let taken: BTreeMap<String, Vec<String>> = resources
             .iter()
-            .flat_map(|k| (0..resources[k].operations.len()).map(move |i| (k.clone(), i)))
+            .map(|(key, r)| {
+                (key.clone(), r.children.iter().map(|c| unraw(&resources[c].accessor).to_owned()).collect())
+            })
             .collect();
-        for key in &keys {
-            let resource = &resources[key];
-            let mut names = Namespace::with_reserved(
-                resource.children.iter().map(|c| unraw(&resources[c].accessor)).collect::<Vec<_>>(),
-            );
-            let mut method_names = Vec::new();
-            for op in &resource.operations {
+        for (key, resource) in resources.iter_mut() {
+            let mut names = Namespace::with_reserved(taken[key].iter().map(String::as_str));
+            for op in &mut resource.operations {
                 // The leading word of the operationId (`list`, `fetch`), itself a name.
                 let full = snake(&op.operation_id);
                 let verb = snake(unraw(&full).split('_').next().unwrap_or("call"));
-                let name = if names.is_free(&verb) { verb } else { snake(&op.operation_id) };
-                method_names.push(names.claim(&name));
-            }
-            let resource = resources.get_mut(key).expect("key came from the map");
-            for (op, name) in resource.operations.iter_mut().zip(method_names) {
-                op.method_name = name;
+                let name = if names.is_free(&verb) { verb } else { full };
+                op.method_name = names.claim(&name);
             }
         }
-        let mut sorted = builders;
-        sorted.sort_by(|a, b| {
-            resources[&a.0].operations[a.1].operation_id.cmp(&resources[&b.0].operations[b.1].operation_id)
-        });
-        for (key, index) in sorted {
-            let op = &mut resources.get_mut(&key).expect("key came from the map").operations[index];
+        // Builder names are claimed in operationId order, whatever the paths.
+        let mut ops: Vec<&mut Operation> =
+            resources.values_mut().flat_map(|r| r.operations.iter_mut()).collect();
+        ops.sort_by(|a, b| a.operation_id.cmp(&b.operation_id));
+        for op in ops {
             op.builder_name = self.ns.claim(&format!("{}Request", pascal(&op.operation_id)));
         }
         for resource in resources.values_mut() {
