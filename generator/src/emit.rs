@@ -364,7 +364,13 @@ impl Emitter<'_> {
     fn accessor(&self, child: &Resource, inherited: &[Param]) -> TokenStream {
         let method = ident(&child.accessor);
         let ty = ident(&child.rust_name);
-        let doc = doc_attrs(&child.doc);
+        // The spec documents path parameters; here they are the arguments.
+        let mut lines = child.doc.clone();
+        for p in child.identifiers.iter().filter(|p| !p.doc.is_empty()) {
+            lines.push(String::new());
+            lines.push(format!("`{}`: {}", unraw(&p.rust_name), p.doc.join(" ")));
+        }
+        let doc = doc_attrs(&lines);
         let args = child.identifiers.iter().map(|p| {
             let name = ident(&p.rust_name);
             let (input, _) = self.input(&p.ty, &name);

@@ -57,6 +57,8 @@ fn parse(file: &str, text: &str) -> Result<OpenAPI, ParseFailure> {
             let line = Some(e.inner().line()).filter(|&l| l > 0);
             (e.path().to_string(), line, e.inner().to_string())
         })
+    } else if let Some(doc) = parse_in_parallel(text) {
+        Ok(doc)
     } else {
         let de = serde_yaml::Deserializer::from_str(text);
         serde_path_to_error::deserialize::<_, OpenAPI>(de).map_err(|e| {
@@ -64,6 +66,151 @@ fn parse(file: &str, text: &str) -> Result<OpenAPI, ParseFailure> {
             (e.path().to_string(), line, e.inner().to_string())
         })
     }
+}
+
+/// Documents smaller than this are parsed in one piece: threads cost more.
+const PARALLEL_PARSE_BYTES: usize = 64 * 1024;
+
+/// `components` on its own, for parsing that block apart.
+#[derive(serde::Deserialize)]
+struct ComponentsBlock {
+    components: Option<openapiv3::Components>,
+}
+
+/// `paths` on its own, for parsing a share of the path items apart.
+#[derive(serde::Deserialize)]
+struct PathsBlock {
+    paths: openapiv3::Paths,
+}
+
+/// What a piece of a split document holds.
+enum Kind {
+    Paths,
+    Components,
+    Rest,
+}
+
+/// One parsed piece of a document split for parsing.
+enum Piece {
+    Rest(Box<OpenAPI>),
+    Components(Option<Box<openapiv3::Components>>),
+    Paths(openapiv3::Paths),
+}
+
+/// Parses a large block-style YAML document faster than one parse can, on
+/// every core: the path items in shares, `components` and the rest apart,
+/// then put together in document order. Returns `None` whenever the text is
+/// not laid out plainly enough to split, or any piece fails: the caller then
+/// parses the whole document, so errors and edge cases (anchors across
+/// pieces, directives) get exactly the usual treatment.
+pub fn parse_in_parallel(text: &str) -> Option<OpenAPI> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if text.len() < PARALLEL_PARSE_BYTES || workers < 2 {
+        return None;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    // Top-level keys: `key:` at column 0. Anything else there is not plain.
+    let mut tops: Vec<(usize, &str)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        match line.as_bytes().first() {
+            None | Some(b' ' | b'#') => {}
+            Some(b'-') if !tops.is_empty() => {}
+            _ => {
+                let key = line
+                    .split_once(':')
+                    .map(|(k, _)| k)
+                    .filter(|k| !k.contains(['{', '[', '"', '\'', '&', '*', '!', '%']))?;
+                tops.push((i, key));
+            }
+        }
+    }
+    let block = |name: &str| -> Option<(usize, usize)> {
+        let at = tops.iter().position(|(_, k)| *k == name)?;
+        Some((tops[at].0, tops.get(at + 1).map_or(lines.len(), |(i, _)| *i)))
+    };
+    let (paths_start, paths_end) = block("paths")?;
+    let components = block("components");
+    if lines[paths_start].trim_end() != "paths:" {
+        return None;
+    }
+    // Path items: keys at indent 2 under `paths:`, in shares of similar size.
+    let entries: Vec<usize> = (paths_start + 1..paths_end)
+        .filter(|&i| {
+            lines[i].starts_with("  ")
+                && !lines[i][2..].starts_with([' ', '#', '-'])
+                && !lines[i].trim().is_empty()
+        })
+        .collect();
+    let shares = (workers * 2).min(entries.len().max(1));
+    let mut texts: Vec<(Kind, String)> = Vec::new();
+    for share in 0..shares {
+        let from = entries.get(entries.len() * share / shares).copied()?;
+        let to = entries.get(entries.len() * (share + 1) / shares).copied().unwrap_or(paths_end);
+        texts.push((Kind::Paths, format!("paths:\n{}\n", lines[from..to].join("\n"))));
+    }
+    if let Some((start, end)) = components {
+        texts.push((Kind::Components, lines[start..end].join("\n")));
+    }
+    let rest: Vec<&str> = (0..lines.len())
+        .filter(|&i| {
+            !(paths_start..paths_end).contains(&i) && !components.is_some_and(|(s, e)| (s..e).contains(&i))
+        })
+        .map(|i| lines[i])
+        .collect();
+    texts.push((Kind::Rest, format!("{}\npaths: {{}}\n", rest.join("\n"))));
+
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut pieces: Vec<(usize, Option<Piece>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.min(texts.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((kind, text)) = texts.get(index) else { break out };
+                        let piece = match kind {
+                            Kind::Paths => {
+                                serde_yaml::from_str::<PathsBlock>(text).ok().map(|b| Piece::Paths(b.paths))
+                            }
+                            Kind::Components => serde_yaml::from_str::<ComponentsBlock>(text)
+                                .ok()
+                                .map(|b| Piece::Components(b.components.map(Box::new))),
+                            Kind::Rest => {
+                                serde_yaml::from_str::<OpenAPI>(text).ok().map(|d| Piece::Rest(Box::new(d)))
+                            }
+                        };
+                        out.push((index, piece));
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    if pieces.len() != texts.len() {
+        return None;
+    }
+    pieces.sort_by_key(|(index, _)| *index);
+    let (mut doc, mut components, mut paths) = (None, None, Vec::new());
+    for (_, piece) in pieces.drain(..) {
+        match piece? {
+            Piece::Rest(d) => doc = Some(*d),
+            Piece::Components(c) => components = c,
+            Piece::Paths(p) => paths.push(p),
+        }
+    }
+    let mut doc = doc?;
+    doc.components = components.map(|c| *c);
+    doc.paths = openapiv3::Paths::default();
+    for chunk in paths {
+        for (key, item) in chunk.paths {
+            // A path in two shares is a duplicate key: let the full parse judge.
+            if doc.paths.paths.insert(key, item).is_some() {
+                return None;
+            }
+        }
+        doc.paths.extensions.extend(chunk.extensions);
+    }
+    Some(doc)
 }
 
 /// Explains a parse that openapiv3 gave up on, by reading the text as plain

@@ -25,6 +25,8 @@ impl ChatV2 {
     /// One resource.
     ///
     /// Path: `/v2/Services/{ServiceSid}`.
+    ///
+    /// `service_sid`: The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
     pub fn service(&self, service_sid: ServiceSid) -> ServiceContext {
         ServiceContext {
             client: self.client.clone(),
@@ -56,6 +58,8 @@ impl ServiceContext {
     /// Push notification subscription for users
     ///
     /// Path: `/v2/Services/{ServiceSid}/Bindings/{Sid}`.
+    ///
+    /// `binding_sid`: The SID of the Binding resource to fetch.
     pub fn binding(&self, binding_sid: BindingSid) -> BindingContext {
         BindingContext {
             client: self.client.clone(),
@@ -67,6 +71,8 @@ impl ServiceContext {
     /// One resource.
     ///
     /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}`.
+    ///
+    /// `user_sid`: The SID of the [User](https://www.twilio.com/docs/chat/rest/user-resource) with the User Binding resources to read.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     pub fn user(&self, user_sid: impl Into<String>) -> UserContext {
         UserContext {
             client: self.client.clone(),
@@ -309,6 +315,8 @@ impl UserContext {
     /// List of bindings for a given user
     ///
     /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`.
+    ///
+    /// `user_binding_sid`: The SID of the User Binding resource to fetch.
     pub fn user_binding(&self, user_binding_sid: BindingSid) -> UserBindingContext {
         UserBindingContext {
             client: self.client.clone(),

@@ -25,6 +25,8 @@ impl ConversationsV1 {
     /// One resource.
     ///
     /// Path: `/v1/Services/{ChatServiceSid}`.
+    ///
+    /// `chat_service_sid`: The SID of the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource) the Binding resource is associated with.
     pub fn service(&self, chat_service_sid: ServiceSid) -> ServiceContext {
         ServiceContext {
             client: self.client.clone(),
@@ -56,6 +58,8 @@ impl ServiceContext {
     /// A Binding resource represents a push notification binding and its configuration, for delivering conversation events to mobile or web endpoints.
     ///
     /// Path: `/v1/Services/{ChatServiceSid}/Bindings/{Sid}`.
+    ///
+    /// `binding_sid`: A 34 character string that uniquely identifies this resource.
     pub fn binding(&self, binding_sid: BindingSid) -> BindingContext {
         BindingContext {
             client: self.client.clone(),

@@ -1,0 +1,20 @@
+//! Large specs are parsed in pieces on every core; the result must be
+//! exactly what one parse of the whole document gives.
+
+#[test]
+fn split_parsing_equals_one_parse_on_every_twilio_spec() {
+    let dir = xtask::root().join("../shared/twilio-oai/spec");
+    let mut split = 0;
+    let mut files: Vec<_> = std::fs::read_dir(&dir).expect("the specs").flatten().map(|e| e.path()).collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        if let Some(pieces) = twilio_codegen::load::parse_in_parallel(&text) {
+            let whole: openapiv3::OpenAPI = serde_yaml::from_str(&text).expect("Twilio's specs parse");
+            assert!(pieces == whole, "{} differs when parsed in pieces", path.display());
+            split += 1;
+        }
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert!(split >= 20 || cores < 2, "only {split} specs were large enough to split");
+}
