@@ -1,0 +1,484 @@
+//! Lowering: from parsed specs to the model.
+//!
+//! Paths are grouped into domains by host and first path segment (Chat v2 is
+//! `chat.twilio.com` + `/v2`), so that fragments of one API merge and one
+//! spec with several products splits. Each domain gets a navigation tree built
+//! from its path templates, with `x-twilio` `pathType` and `mountName`
+//! refining it. Every Rust name is decided here, once.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{Operation as OaOperation, PathItem, ReferenceOr, Schema, SchemaKind, Type};
+
+use crate::docs;
+use crate::error::{Error, Pointer};
+use crate::load::{SchemaRef, Spec};
+use crate::model::*;
+use crate::naming::{Namespace, join_overlapping, pascal, singular, snake, unraw};
+use crate::ptr;
+
+mod operation;
+mod schema;
+mod tree;
+
+/// Properties of an object schema, as openapiv3 holds them.
+type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
+
+/// How deep schemas may nest before lowering gives up with an error.
+const MAX_DEPTH: usize = 48;
+
+/// Names that generated modules import or that would shadow the prelude.
+const RESERVED_TYPES: &[&str] =
+    &["Box", "Client", "Error", "Option", "Page", "Request", "Result", "Self", "String", "Vec"];
+
+/// Why an operation could not be lowered.
+enum Problem {
+    /// The spec is wrong: the whole run fails.
+    Fatal(Error),
+    /// The spec is fine but uses something not supported: skip the operation.
+    Skip(Skipped),
+}
+
+impl From<Error> for Problem {
+    fn from(error: Error) -> Self {
+        Problem::Fatal(error)
+    }
+}
+
+type Lowered<T> = Result<T, Problem>;
+
+/// Lowers parsed specs into the model of one crate.
+pub fn lower(specs: &[Spec]) -> Result<Api, Error> {
+    let mut domains: BTreeMap<String, DomainInput<'_>> = BTreeMap::new();
+    for (index, spec) in specs.iter().enumerate() {
+        let mut paths: Vec<_> = spec.doc.paths.paths.iter().collect();
+        paths.sort_by(|a, b| a.0.cmp(b.0));
+        for (path, item) in paths {
+            let at = ptr!["paths", path];
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    return Err(spec.error(&at, "path items given by `$ref` are not supported"));
+                }
+            };
+            let segments = parse_path(spec, path, &at)?;
+            let (server, server_at) = match (item.servers.first(), spec.doc.servers.first()) {
+                (Some(own), _) => (own, at.join("servers").join(0).join("url")),
+                (None, Some(global)) => (global, ptr!["servers", 0, "url"]),
+                (None, None) => {
+                    return Err(spec.error(&at, "no `servers` entry for this path or the document"));
+                }
+            };
+            let server = server.url.trim_end_matches('/').to_owned();
+            let host = server
+                .split_once("://")
+                .map(|(_, rest)| rest.split(['/', ':']).next().unwrap_or(""))
+                .filter(|h| !h.is_empty())
+                .ok_or_else(|| spec.error(&server_at, format!("server {server:?} is not an absolute URL")))?;
+            let product = host.split('.').next().unwrap_or(host);
+            let first = match segments.first() {
+                Some(Segment { parts, .. }) if parts.len() == 1 => match &parts[0] {
+                    PathPart::Literal(text) => text.clone(),
+                    PathPart::Param(_) => "api".to_owned(),
+                },
+                _ => "api".to_owned(),
+            };
+            let module = snake(&format!("{product}_{first}"));
+            let domain = domains.entry(module.clone()).or_insert_with(|| DomainInput {
+                module,
+                title: spec.doc.info.title.clone(),
+                server: server.clone(),
+                sources: BTreeSet::new(),
+                paths: Vec::new(),
+            });
+            if domain.server != server {
+                return Err(spec.error(
+                    &at.join("servers"),
+                    format!(
+                        "server {server:?} differs from {:?}, used by other paths of the same API",
+                        domain.server
+                    ),
+                ));
+            }
+            domain.sources.insert(spec.file.clone());
+            domain.paths.push(PathInput { spec: index, path, item, at, segments });
+        }
+    }
+
+    let mut sid_uses = SidUses::default();
+    let mut skipped = Vec::new();
+    let mut lowered = BTreeMap::new();
+    for (module, input) in domains {
+        let domain = DomainLowering::new(specs, &mut sid_uses, &mut skipped).lower(input)?;
+        // A domain whose every operation was skipped has nothing to offer.
+        if !domain.resources.is_empty() {
+            lowered.insert(module, domain);
+        }
+    }
+    let taken: BTreeSet<&str> = lowered
+        .values()
+        .flat_map(|d| d.types.keys().chain(d.resources.values().map(|r| &r.rust_name)))
+        .map(String::as_str)
+        .collect();
+    let sids = sid_uses.name(taken);
+    skipped.sort_by(|a: &Skipped, b| (&a.file, &a.pointer).cmp(&(&b.file, &b.pointer)));
+    Ok(Api { domains: lowered, sids, skipped })
+}
+
+/// One segment of a path template, split into literal text and parameters.
+#[derive(Debug, Clone)]
+struct Segment {
+    parts: Vec<PathPart>,
+}
+
+impl Segment {
+    fn literal(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [PathPart::Literal(text)] => Some(text),
+            _ => None,
+        }
+    }
+
+    fn params(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            PathPart::Param(name) => Some(name.as_str()),
+            PathPart::Literal(_) => None,
+        })
+    }
+
+    fn normalized(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                PathPart::Literal(text) => text.as_str(),
+                PathPart::Param(_) => "{}",
+            })
+            .collect()
+    }
+}
+
+/// Splits a path template into segments, rejecting unbalanced braces and
+/// empty parameter names.
+fn parse_path(spec: &Spec, path: &str, at: &Pointer) -> Result<Vec<Segment>, Error> {
+    if !path.starts_with('/') {
+        return Err(spec.error(at, "path does not start with `/`"));
+    }
+    let mut segments = Vec::new();
+    for raw in path.split('/').skip(1).filter(|s| !s.is_empty()) {
+        let mut parts = Vec::new();
+        let mut rest = raw;
+        while !rest.is_empty() {
+            match rest.find(['{', '}']) {
+                None => {
+                    parts.push(PathPart::Literal(rest.to_owned()));
+                    rest = "";
+                }
+                Some(i) if rest.as_bytes()[i] == b'}' => {
+                    return Err(spec.error(at, "unbalanced `}` in path template"));
+                }
+                Some(i) => {
+                    if i > 0 {
+                        parts.push(PathPart::Literal(rest[..i].to_owned()));
+                    }
+                    let after = &rest[i + 1..];
+                    let close =
+                        after.find('}').ok_or_else(|| spec.error(at, "unbalanced `{` in path template"))?;
+                    let name = &after[..close];
+                    if name.is_empty() || name.contains('{') {
+                        return Err(spec.error(at, format!("bad path parameter `{{{name}}}`")));
+                    }
+                    parts.push(PathPart::Param(name.to_owned()));
+                    rest = &after[close + 1..];
+                }
+            }
+        }
+        segments.push(Segment { parts });
+    }
+    Ok(segments)
+}
+
+struct DomainInput<'a> {
+    module: String,
+    title: String,
+    server: String,
+    sources: BTreeSet<String>,
+    paths: Vec<PathInput<'a>>,
+}
+
+struct PathInput<'a> {
+    spec: usize,
+    path: &'a str,
+    item: &'a PathItem,
+    at: Pointer,
+    segments: Vec<Segment>,
+}
+
+/// Every use of a SID prefix with the noun it was used for, to pick names.
+#[derive(Default)]
+struct SidUses {
+    uses: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+impl SidUses {
+    fn record(&mut self, prefix: &str, noun: &str) {
+        *self.uses.entry(prefix.to_owned()).or_default().entry(noun.to_owned()).or_default() += 1;
+    }
+
+    /// Names each prefix after its most frequent noun (then the shortest,
+    /// then the first alphabetically), avoiding names already taken.
+    fn name(self, taken: BTreeSet<&str>) -> BTreeMap<String, SidType> {
+        let mut ns = Namespace::with_reserved(taken.into_iter().chain(RESERVED_TYPES.iter().copied()));
+        self.uses
+            .into_iter()
+            .map(|(prefix, nouns)| {
+                let noun = nouns
+                    .into_iter()
+                    .max_by(|(a, x), (b, y)| x.cmp(y).then(b.len().cmp(&a.len())).then(b.cmp(a)))
+                    .map(|(noun, _)| noun)
+                    .unwrap_or_default();
+                let rust_name = ns.claim(&format!("{noun}Sid"));
+                (prefix.clone(), SidType { prefix, rust_name, noun })
+            })
+            .collect()
+    }
+}
+
+/// Returns the prefix of a SID pattern like `^BS[0-9a-fA-F]{32}$`.
+pub fn sid_prefix(pattern: &str) -> Option<&str> {
+    let body = pattern.strip_prefix('^').unwrap_or(pattern);
+    let body = body.strip_suffix('$').unwrap_or(body);
+    let (prefix, class) = body.split_at_checked(2)?;
+    let hex = ["[0-9a-fA-F]{32}", "[0-9A-Fa-f]{32}", "[0-9a-f]{32}", "[a-fA-F0-9]{32}"];
+    (prefix.chars().all(|c| c.is_ascii_uppercase()) && hex.contains(&class)).then_some(prefix)
+}
+
+/// The naming context of a schema: who owns it and under which name.
+#[derive(Clone)]
+struct Owner<'s> {
+    /// The owner's noun in `UpperCamelCase` (`Binding`).
+    noun: &'s str,
+    /// The field or parameter name in the spec (`binding_type`).
+    field: &'s str,
+}
+
+struct DomainLowering<'a, 'u> {
+    specs: &'a [Spec],
+    sid_uses: &'u mut SidUses,
+    skipped: &'u mut Vec<Skipped>,
+    ns: Namespace,
+    /// Component name → (spec index, Rust name).
+    components: BTreeMap<String, (usize, String)>,
+    /// Components being lowered, to box fields that close a cycle.
+    in_progress: BTreeSet<String>,
+    types: BTreeMap<String, TypeDef>,
+    /// How deep the schema being lowered sits.
+    depth: usize,
+}
+
+impl<'a, 'u> DomainLowering<'a, 'u> {
+    fn new(specs: &'a [Spec], sid_uses: &'u mut SidUses, skipped: &'u mut Vec<Skipped>) -> Self {
+        DomainLowering {
+            specs,
+            sid_uses,
+            skipped,
+            ns: Namespace::with_reserved(RESERVED_TYPES.iter().copied()),
+            components: BTreeMap::new(),
+            in_progress: BTreeSet::new(),
+            types: BTreeMap::new(),
+            depth: 0,
+        }
+    }
+
+    fn lower(mut self, input: DomainInput<'a>) -> Result<Domain, Error> {
+        let rust_name = self.ns.claim(&pascal(&input.module));
+
+        // Operations first: node identifiers take their types from them.
+        let mut operations: BTreeMap<String, Vec<(Operation, Vec<Param>)>> = BTreeMap::new();
+        let mut op_ids = BTreeMap::new();
+        for path in &input.paths {
+            let spec = &self.specs[path.spec];
+            let key = normalized(&path.segments);
+            for (method, op, name) in methods(path.item) {
+                let at = path.at.join(name);
+                let Some(method) = method else {
+                    self.skip(spec, &at, format!("HTTP method {} is not supported", name.to_uppercase()));
+                    continue;
+                };
+                match self.operation(spec, path, method, op, &at) {
+                    Ok(lowered) => {
+                        if let Some(previous) = op_ids.insert(lowered.0.operation_id.clone(), at.clone()) {
+                            return Err(spec.error(
+                                &at.join("operationId"),
+                                format!(
+                                    "duplicate operationId {:?}, also used at {previous}",
+                                    lowered.0.operation_id
+                                ),
+                            ));
+                        }
+                        operations.entry(key.clone()).or_default().push(lowered);
+                    }
+                    Err(Problem::Fatal(error)) => return Err(error),
+                    Err(Problem::Skip(skip)) => self.skipped.push(skip),
+                }
+            }
+        }
+
+        let resources = self.tree(&input, operations);
+        Ok(Domain {
+            module: input.module,
+            rust_name,
+            title: input.title,
+            server: input.server,
+            sources: input.sources.into_iter().collect(),
+            resources,
+            types: self.types,
+        })
+    }
+
+    fn skip(&mut self, spec: &Spec, at: &Pointer, reason: String) {
+        self.skipped.push(Skipped { file: spec.file.clone(), pointer: at.to_string(), reason });
+    }
+}
+
+fn is_json(media: &str) -> bool {
+    media == "application/json" || media.ends_with("+json")
+}
+
+fn skip(spec: &Spec, at: &Pointer, reason: String) -> Problem {
+    Problem::Skip(Skipped { file: spec.file.clone(), pointer: at.to_string(), reason })
+}
+
+/// The operations of a path item in a fixed order, with `None` for methods
+/// the client cannot send.
+fn methods(item: &PathItem) -> impl Iterator<Item = (Option<HttpMethod>, &OaOperation, &'static str)> {
+    [
+        (Some(HttpMethod::Get), &item.get, "get"),
+        (Some(HttpMethod::Post), &item.post, "post"),
+        (Some(HttpMethod::Put), &item.put, "put"),
+        (Some(HttpMethod::Patch), &item.patch, "patch"),
+        (Some(HttpMethod::Delete), &item.delete, "delete"),
+        (None, &item.head, "head"),
+        (None, &item.options, "options"),
+        (None, &item.trace, "trace"),
+    ]
+    .into_iter()
+    .filter_map(|(method, op, name)| op.as_ref().map(|op| (method, op, name)))
+}
+
+fn normalized(segments: &[Segment]) -> String {
+    segments.iter().map(|s| format!("/{}", s.normalized())).collect()
+}
+
+/// The path as literal text and parameters, with `/` joined into literals.
+fn path_parts(segments: &[Segment]) -> Vec<PathPart> {
+    let mut parts: Vec<PathPart> = Vec::new();
+    for segment in segments {
+        let mut pieces = vec![PathPart::Literal("/".to_owned())];
+        pieces.extend(segment.parts.iter().cloned());
+        for piece in pieces {
+            match (parts.last_mut(), piece) {
+                (Some(PathPart::Literal(text)), PathPart::Literal(more)) => text.push_str(&more),
+                (_, piece) => parts.push(piece),
+            }
+        }
+    }
+    parts
+}
+
+fn twilio_ext<'e>(
+    extensions: &'e indexmap::IndexMap<String, serde_json::Value>,
+    key: &str,
+) -> Option<&'e serde_json::Value> {
+    extensions.get("x-twilio").and_then(|v| v.get(key))
+}
+
+fn is_pii(extensions: &indexmap::IndexMap<String, serde_json::Value>) -> bool {
+    twilio_ext(extensions, "pii").is_some()
+}
+
+fn bounds(schema: &Schema) -> (Option<i64>, Option<i64>) {
+    let target = match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => array.items.as_ref().and_then(|i| match i {
+            ReferenceOr::Item(s) => Some(&**s),
+            ReferenceOr::Reference { .. } => None,
+        }),
+        _ => Some(schema),
+    };
+    match target.map(|s| &s.schema_kind) {
+        Some(SchemaKind::Type(Type::Integer(int))) => (int.minimum, int.maximum),
+        _ => (None, None),
+    }
+}
+
+/// The noun a SID is named after: `service_sid` → `Service`, a resource's
+/// own `sid` → the resource.
+fn sid_noun(owner: &Owner<'_>) -> String {
+    let field = snake(owner.field);
+    let field = unraw(&field);
+    if field == "sid" {
+        owner.noun.to_owned()
+    } else if let Some(stem) = field.strip_suffix("_sid").filter(|s| !s.is_empty()) {
+        pascal(stem)
+    } else {
+        pascal(field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PathPart, parse_path, path_parts, sid_prefix};
+    use crate::load::load;
+    use crate::ptr;
+
+    #[test]
+    fn path_templates() {
+        let spec =
+            load("t.yaml", "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {}\n").expect("loads");
+        let lit = |t: &str| PathPart::Literal(t.to_owned());
+        let param = |t: &str| PathPart::Param(t.to_owned());
+        let good: &[(&str, Vec<PathPart>)] = &[
+            ("/v2/Services", vec![lit("/v2/Services")]),
+            (
+                "/v2/Services/{ServiceSid}/Bindings/{Sid}",
+                vec![lit("/v2/Services/"), param("ServiceSid"), lit("/Bindings/"), param("Sid")],
+            ),
+            ("/v1/Calls/{Sid}.json", vec![lit("/v1/Calls/"), param("Sid"), lit(".json")]),
+            ("/v1/{A}-{B}", vec![lit("/v1/"), param("A"), lit("-"), param("B")]),
+        ];
+        for (path, parts) in good {
+            let segments = parse_path(&spec, path, &ptr!["paths", path]).expect(path);
+            assert_eq!(&path_parts(&segments), parts, "{path}");
+        }
+        let bad = [
+            ("/v1/{Unclosed", "unbalanced `{`"),
+            ("/v1/Closed}", "unbalanced `}`"),
+            ("/v1/{}", "bad path parameter"),
+            ("/v1/{a{b}}", "bad path parameter"),
+            ("v1/NoSlash", "does not start with `/`"),
+        ];
+        for (path, message) in bad {
+            let error = parse_path(&spec, path, &ptr!["paths", path]).expect_err(path);
+            assert!(error.message.contains(message), "{path}: {error}");
+            assert_eq!(error.pointer, format!("/paths/{}", path.replace('/', "~1")));
+        }
+    }
+
+    #[test]
+    fn sid_patterns() {
+        let cases = [
+            ("^BS[0-9a-fA-F]{32}$", Some("BS")),
+            ("^IS[0-9a-fA-F]{32}$", Some("IS")),
+            ("US[0-9a-f]{32}", Some("US")),
+            ("^AC[0-9A-Fa-f]{32}$", Some("AC")),
+            ("^[a-zA-Z]{2}[0-9a-fA-F]{32}$", None),
+            ("^(SM|MM)[0-9a-fA-F]{32}$", None),
+            ("^OQ[a-zA-Z0-9]{32}$", None),
+            ("^aia_asst_.+$", None),
+            ("^bs[0-9a-fA-F]{32}$", None),
+            ("", None),
+        ];
+        for (pattern, expected) in cases {
+            assert_eq!(sid_prefix(pattern), expected, "{pattern}");
+        }
+    }
+}

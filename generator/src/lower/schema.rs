@@ -1,0 +1,229 @@
+//! Lowering schemas to type references, with named and inline structs and
+//! enums; a component keeps one name across the spec files of a domain.
+
+use std::collections::BTreeSet;
+
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
+
+use super::*;
+
+impl<'a> DomainLowering<'a, '_> {
+    /// Lowers a schema to a type reference, lowering named and inline
+    /// structs and enums on the way.
+    pub(super) fn schema(
+        &mut self,
+        spec: &'a Spec,
+        item: SchemaRef<'a>,
+        at: &Pointer,
+        owner: Owner<'_>,
+    ) -> Lowered<TypeRef> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Problem::Fatal(
+                spec.error(at, format!("schemas nest deeper than {MAX_DEPTH} levels")),
+            ));
+        }
+        self.depth += 1;
+        let lowered = self.schema_at_depth(spec, item, at, owner);
+        self.depth -= 1;
+        lowered
+    }
+
+    fn schema_at_depth(
+        &mut self,
+        spec: &'a Spec,
+        item: SchemaRef<'a>,
+        at: &Pointer,
+        owner: Owner<'_>,
+    ) -> Lowered<TypeRef> {
+        let (schema, component, schema_at) = spec.schema(item, at)?;
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
+                if !values.is_empty() || !string.enumeration.is_empty() {
+                    let name = self.type_name(spec, component, &owner, &schema_at)?;
+                    if !self.types.contains_key(&name) {
+                        let def = self.enumeration(&values, schema);
+                        self.types.insert(name.clone(), def);
+                    }
+                    return Ok(TypeRef::Named(name));
+                }
+                if let Some(prefix) = string.pattern.as_deref().and_then(sid_prefix) {
+                    let noun = sid_noun(&owner);
+                    self.sid_uses.record(prefix, &noun);
+                    return Ok(TypeRef::Sid(prefix.to_owned()));
+                }
+                match &string.format {
+                    VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => TypeRef::DateTime,
+                    VariantOrUnknownOrEmpty::Unknown(f) if f == "uri" => TypeRef::Url,
+                    _ => TypeRef::String,
+                }
+            }
+            SchemaKind::Type(Type::Integer(int)) => match int.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(array)) => match &array.items {
+                Some(items) => TypeRef::Array(Box::new(self.schema(
+                    spec,
+                    items.into(),
+                    &schema_at.join("items"),
+                    owner,
+                )?)),
+                None => TypeRef::Array(Box::new(TypeRef::Json)),
+            },
+            SchemaKind::Type(Type::Object(object)) => self.object(
+                spec,
+                schema,
+                component,
+                (&object.properties, &object.required),
+                &schema_at,
+                owner,
+            )?,
+            // openapiv3 leaves typed schemas with unusual keywords (an integer
+            // with fractional bounds, say) as `Any`; their `type` still holds.
+            SchemaKind::Any(any) if any.typ.as_deref() == Some("integer") => TypeRef::I64,
+            SchemaKind::Any(any) if any.typ.as_deref() == Some("number") => TypeRef::F64,
+            SchemaKind::Any(any) if any.typ.as_deref() == Some("boolean") => TypeRef::Bool,
+            SchemaKind::Any(any) if any.typ.as_deref() == Some("string") => TypeRef::String,
+            SchemaKind::Any(any)
+                if any.typ.as_deref() == Some("object") && any.format.as_deref() == Some("uri-map") =>
+            {
+                TypeRef::UrlMap
+            }
+            SchemaKind::Any(any)
+                if matches!(any.typ.as_deref(), None | Some("object")) && !any.properties.is_empty() =>
+            {
+                self.object(spec, schema, component, (&any.properties, &any.required), &schema_at, owner)?
+            }
+            // Combinators and untyped schemas carry any JSON value: correct, if loosely typed.
+            SchemaKind::OneOf { .. }
+            | SchemaKind::AllOf { .. }
+            | SchemaKind::AnyOf { .. }
+            | SchemaKind::Not { .. }
+            | SchemaKind::Any(_) => TypeRef::Json,
+        };
+        Ok(ty)
+    }
+
+    /// An object schema: a named struct when it has properties, any JSON
+    /// value when it is free-form.
+    fn object(
+        &mut self,
+        spec: &'a Spec,
+        schema: &'a Schema,
+        component: Option<&str>,
+        shape: (&'a Properties, &'a [String]),
+        at: &Pointer,
+        owner: Owner<'_>,
+    ) -> Lowered<TypeRef> {
+        if shape.0.is_empty() {
+            return Ok(TypeRef::Json);
+        }
+        let name = self.type_name(spec, component, &owner, at)?;
+        if !self.types.contains_key(&name) && !self.in_progress.contains(&name) {
+            self.in_progress.insert(name.clone());
+            let def = self.structure(spec, schema, shape, at, &name);
+            self.in_progress.remove(&name);
+            self.types.insert(name.clone(), def?);
+        }
+        Ok(TypeRef::Named(name))
+    }
+
+    /// The Rust name of a struct or enum: the component's own name, or one
+    /// made from its owner for inline schemas. A component keeps its name
+    /// across the spec files of a domain only if it is the same everywhere.
+    fn type_name(
+        &mut self,
+        spec: &'a Spec,
+        component: Option<&str>,
+        owner: &Owner<'_>,
+        at: &Pointer,
+    ) -> Result<String, Error> {
+        let Some(component) = component else {
+            let name = pascal(&join_overlapping(&snake(owner.noun), &snake(owner.field)));
+            return Ok(self.ns.claim(&name));
+        };
+        let index = self.specs.iter().position(|s| std::ptr::eq(s, spec)).unwrap_or(0);
+        if let Some((first, name)) = self.components.get(component) {
+            let same = *first == index
+                || component_schema(&self.specs[*first], component) == component_schema(spec, component);
+            if !same {
+                return Err(spec.error(
+                    at,
+                    format!("schema {component:?} differs from the one in {}", self.specs[*first].file),
+                ));
+            }
+            return Ok(name.clone());
+        }
+        let candidate = match component.split_once("_enum_") {
+            Some((resource, field)) => {
+                let resource = resource.rsplit('.').next().unwrap_or(resource);
+                pascal(&join_overlapping(&snake(resource), &snake(field)))
+            }
+            None => pascal(component.rsplit('.').next().unwrap_or(component)),
+        };
+        let name = if self.ns.is_free(&candidate) { candidate } else { pascal(component) };
+        let name = self.ns.claim(&name);
+        self.components.insert(component.to_owned(), (index, name.clone()));
+        Ok(name)
+    }
+
+    fn enumeration(&self, values: &[&str], schema: &Schema) -> TypeDef {
+        let mut names = Namespace::with_reserved(["Unknown"]);
+        let mut seen = BTreeSet::new();
+        let variants = values
+            .iter()
+            .filter(|v| seen.insert(**v))
+            .map(|value| {
+                let base = if value.is_empty() { "Empty".to_owned() } else { pascal(value) };
+                Variant { value: (*value).to_owned(), rust_name: names.claim(&base) }
+            })
+            .collect();
+        TypeDef::Enum(EnumDef {
+            name: schema.schema_data.title.clone().unwrap_or_default(),
+            doc: docs::first_of([schema.schema_data.description.as_deref()]),
+            variants,
+        })
+    }
+
+    fn structure(
+        &mut self,
+        spec: &'a Spec,
+        schema: &'a Schema,
+        (properties, required): (&'a Properties, &'a [String]),
+        at: &Pointer,
+        name: &str,
+    ) -> Lowered<TypeDef> {
+        let noun = name.to_owned();
+        let mut names = Namespace::default();
+        let mut fields = Vec::new();
+        for (field_name, property) in properties {
+            let field_at = at.join("properties").join(field_name);
+            let (resolved, _, _) = spec.schema(property, &field_at)?;
+            let owner = Owner { noun: &noun, field: field_name };
+            let ty = self.schema(spec, property.into(), &field_at, owner)?;
+            let boxed = matches!(&ty, TypeRef::Named(n) if self.in_progress.contains(n));
+            fields.push(Field {
+                name: field_name.clone(),
+                rust_name: names.claim(&snake(field_name)),
+                ty,
+                optional: resolved.schema_data.nullable || !required.contains(field_name),
+                boxed,
+                doc: docs::first_of([resolved.schema_data.description.as_deref()]),
+                pii: is_pii(&resolved.schema_data.extensions),
+            });
+        }
+        Ok(TypeDef::Struct(StructDef {
+            input: false,
+            name: schema.schema_data.title.clone().unwrap_or_else(|| name.to_owned()),
+            doc: docs::first_of([schema.schema_data.description.as_deref()]),
+            fields,
+        }))
+    }
+}
+
+fn component_schema<'s>(spec: &'s Spec, name: &str) -> Option<&'s ReferenceOr<Schema>> {
+    spec.doc.components.as_ref().and_then(|c| c.schemas.get(name))
+}

@@ -1,0 +1,332 @@
+//! The navigation tree of a domain: one node per path prefix, named and
+//! documented, with operations attached and navigation-only nodes that lead
+//! nowhere dropped.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::*;
+
+/// A navigation node before names are given.
+struct NodeDraft {
+    depth: usize,
+    /// Navigation parent: the previous node, except that an instance hangs
+    /// off the parent of its collection, as `service.binding(sid)` does.
+    parent: Option<String>,
+    literal: Option<String>,
+    own_path: Option<usize>,
+    mount_name: Option<String>,
+    /// Index of the first path (sorted) that reaches this node.
+    first_path: usize,
+}
+
+impl<'a> DomainLowering<'a, '_> {
+    /// Lays out the navigation tree: one node per path prefix below the
+    /// domain's first segment.
+    fn drafts(input: &DomainInput<'a>) -> BTreeMap<String, NodeDraft> {
+        let mut drafts: BTreeMap<String, NodeDraft> = BTreeMap::new();
+        for (index, path) in input.paths.iter().enumerate() {
+            let mut parent: Option<String> = None;
+            let mut last_literal: Option<String> = None;
+            for depth in 1..path.segments.len() {
+                let key = normalized(&path.segments[..=depth]);
+                let segment = &path.segments[depth];
+                let literal = segment.literal().map(str::to_owned);
+                // An instance under a collection hangs off the collection's parent.
+                let nav_parent = match (&literal, &parent) {
+                    (None, Some(p)) if drafts.get(p).is_some_and(|d| d.literal.is_some()) => {
+                        drafts.get(p).and_then(|d| d.parent.clone())
+                    }
+                    _ => parent.clone(),
+                };
+                let draft = drafts.entry(key.clone()).or_insert(NodeDraft {
+                    depth,
+                    parent: nav_parent,
+                    literal,
+                    own_path: None,
+                    mount_name: None,
+                    first_path: index,
+                });
+                if draft.literal.is_some() {
+                    last_literal = Some(key.clone());
+                }
+                if depth == path.segments.len() - 1 {
+                    draft.own_path = Some(index);
+                }
+                parent = Some(key);
+            }
+            let mount = twilio_ext(&path.item.extensions, "mountName").and_then(|v| v.as_str());
+            if let (Some(mount), Some(key)) = (mount, last_literal) {
+                if let Some(draft) = drafts.get_mut(&key) {
+                    draft.mount_name.get_or_insert_with(|| mount.to_owned());
+                }
+            }
+        }
+        drafts
+    }
+
+    /// The domain's navigation nodes with their operations, keyed by
+    /// normalized path.
+    pub(super) fn tree(
+        &mut self,
+        input: &DomainInput<'a>,
+        operations: BTreeMap<String, Vec<(Operation, Vec<Param>)>>,
+    ) -> BTreeMap<String, Resource> {
+        let drafts = Self::drafts(input);
+        self.resources(input, drafts, operations)
+    }
+
+    fn resources(
+        &mut self,
+        input: &DomainInput<'a>,
+        drafts: BTreeMap<String, NodeDraft>,
+        mut operations: BTreeMap<String, Vec<(Operation, Vec<Param>)>>,
+    ) -> BTreeMap<String, Resource> {
+        let mut order: Vec<&String> = drafts.keys().collect();
+        order.sort_by_key(|k| (drafts[*k].depth, *k));
+
+        let mut child_names: BTreeMap<Option<String>, Namespace> = BTreeMap::new();
+        let mut resources: BTreeMap<String, Resource> = BTreeMap::new();
+        for key in order {
+            let draft = &drafts[key];
+            let path = &input.paths[draft.own_path.unwrap_or(draft.first_path)];
+            let segments = &path.segments[..=draft.depth];
+            let own = draft.own_path.map(|i| &input.paths[i]);
+            let parent_literal_accessor = key
+                .rsplit_once('/')
+                .filter(|(prefix, _)| drafts.get(*prefix).is_some_and(|d| d.literal.is_some()))
+                .and_then(|(prefix, _)| resources.get(prefix))
+                .map(|r| r.accessor.clone());
+
+            let accessor = match (&draft.literal, &draft.mount_name) {
+                (Some(_), Some(mount)) => snake(mount),
+                (Some(literal), None) => snake(literal),
+                (None, _) => match parent_literal_accessor {
+                    Some(list) => singular(&list),
+                    None => snake(segments[draft.depth].params().next().unwrap_or("item")),
+                },
+            };
+            let accessor = child_names.entry(draft.parent.clone()).or_default().claim(&accessor);
+
+            let is_instance = draft.literal.is_none()
+                || own.and_then(|p| twilio_ext(&p.item.extensions, "pathType")).and_then(|v| v.as_str())
+                    == Some("instance");
+            let base = pascal(&singular(unraw(&accessor)));
+            let candidate = if is_instance {
+                format!("{}Context", pascal(unraw(&accessor)))
+            } else {
+                format!("{base}List")
+            };
+            let rust_name = if self.ns.is_free(&candidate) {
+                self.ns.claim(&candidate)
+            } else {
+                let parent_base = draft
+                    .parent
+                    .as_ref()
+                    .and_then(|p| resources.get(p))
+                    .map(|r| r.rust_name.trim_end_matches("Context").trim_end_matches("List").to_owned())
+                    .unwrap_or_default();
+                self.ns.claim(&format!("{parent_base}{candidate}"))
+            };
+
+            // Path parameters: the parent's, then this segment's.
+            let mut path_params = draft
+                .parent
+                .as_ref()
+                .and_then(|p| resources.get(p))
+                .map(|r| r.path_params.clone())
+                .unwrap_or_default();
+            let mut identifiers = Vec::new();
+            for name in segments[draft.depth].params() {
+                let rust_name = match snake(name).as_str() {
+                    "sid" => format!("{}_sid", unraw(&accessor)),
+                    other => other.to_owned(),
+                };
+                let position = path_params.len() + identifiers.len();
+                let ty = Self::identifier_type(key, &operations, position);
+                let doc = own
+                    .and_then(|p| self.declared_doc(p, name))
+                    .or_else(|| {
+                        below(key, &operations)
+                            .find_map(|(_, params)| params.get(position))
+                            .map(|p| p.doc.clone())
+                    })
+                    .filter(|d| !d.is_empty())
+                    .unwrap_or_else(|| vec![format!("The `{name}` path parameter.")]);
+                identifiers.push(Param {
+                    name: name.to_owned(),
+                    rust_name,
+                    location: Location::Path,
+                    required: true,
+                    ty,
+                    minimum: None,
+                    maximum: None,
+                    doc,
+                    pii: false,
+                });
+            }
+            path_params.extend(identifiers.iter().cloned());
+            let mut names = Namespace::default();
+            for param in &mut path_params {
+                param.rust_name = names.claim(&param.rust_name);
+            }
+
+            let template = template(&path.segments[..=draft.depth], own.map(|p| p.path));
+            let mut doc =
+                own.and_then(|p| p.item.description.as_deref()).map(docs::lines).unwrap_or_default();
+            if doc.is_empty() {
+                doc.push(if is_instance {
+                    "One resource.".to_owned()
+                } else {
+                    "A list of resources.".to_owned()
+                });
+            }
+            doc.extend([String::new(), format!("Path: `{template}`.")]);
+
+            let mut ops = operations.remove(key).unwrap_or_default();
+            ops.sort_by(|a, b| a.0.operation_id.cmp(&b.0.operation_id));
+            let operations = ops
+                .into_iter()
+                .map(|(mut op, declared)| {
+                    op.path_params = path_params
+                        .iter()
+                        .zip(declared)
+                        .map(|(node, declared)| Param { doc: declared.doc, ..node.clone() })
+                        .collect();
+                    let mut index = 0;
+                    for part in &mut op.path_parts {
+                        if let PathPart::Param(name) = part {
+                            *name = path_params.get(index).map(|p| p.rust_name.clone()).unwrap_or_default();
+                            index += 1;
+                        }
+                    }
+                    op
+                })
+                .collect();
+
+            resources.insert(
+                key.clone(),
+                Resource {
+                    path: own.map(|p| p.path.to_owned()),
+                    kind: if is_instance { ResourceKind::Instance } else { ResourceKind::List },
+                    rust_name,
+                    accessor,
+                    parent: draft.parent.clone(),
+                    identifiers,
+                    path_params,
+                    doc,
+                    operations,
+                    children: Vec::new(),
+                },
+            );
+        }
+
+        // Navigation-only nodes that lead to no operation are dropped.
+        loop {
+            let parents: BTreeSet<String> = resources.values().filter_map(|r| r.parent.clone()).collect();
+            let before = resources.len();
+            resources.retain(|key, r| !r.operations.is_empty() || parents.contains(key));
+            if resources.len() == before {
+                break;
+            }
+        }
+
+        // Children lists, and method names that avoid the children's accessors.
+        let keys: Vec<String> = resources.keys().cloned().collect();
+        for key in &keys {
+            if let Some(parent) = resources[key].parent.clone() {
+                if let Some(p) = resources.get_mut(&parent) {
+                    p.children.push(key.clone());
+                }
+            }
+        }
+        // Method names avoid the node's child accessors.
+        let taken: BTreeMap<String, Vec<String>> = resources
+            .iter()
+            .map(|(key, r)| {
+                (key.clone(), r.children.iter().map(|c| unraw(&resources[c].accessor).to_owned()).collect())
+            })
+            .collect();
+        for (key, resource) in resources.iter_mut() {
+            let mut names = Namespace::with_reserved(taken[key].iter().map(String::as_str));
+            for op in &mut resource.operations {
+                // The leading word of the operationId (`list`, `fetch`), itself a name.
+                let full = snake(&op.operation_id);
+                let verb = snake(unraw(&full).split('_').next().unwrap_or("call"));
+                let name = if names.is_free(&verb) { verb } else { full };
+                op.method_name = names.claim(&name);
+            }
+        }
+        // Builder names are claimed in operationId order, whatever the paths.
+        let mut ops: Vec<&mut Operation> =
+            resources.values_mut().flat_map(|r| r.operations.iter_mut()).collect();
+        ops.sort_by(|a, b| a.operation_id.cmp(&b.operation_id));
+        for op in ops {
+            op.builder_name = self.ns.claim(&format!("{}Request", pascal(&op.operation_id)));
+        }
+        for resource in resources.values_mut() {
+            resource.children.sort();
+        }
+        resources
+    }
+
+    /// The type of the path parameter at `position` for the node at `key`:
+    /// what its own operations declare, else what every operation below it
+    /// agrees on, else a plain string.
+    fn identifier_type(
+        key: &str,
+        operations: &BTreeMap<String, Vec<(Operation, Vec<Param>)>>,
+        position: usize,
+    ) -> TypeRef {
+        let at_position = |(_, params): &(Operation, Vec<Param>)| params.get(position).map(|p| p.ty.clone());
+        if let Some(own) = operations.get(key).and_then(|ops| ops.iter().find_map(at_position)) {
+            return own;
+        }
+        let below: BTreeSet<TypeRef> = below(key, operations).filter_map(at_position).collect();
+        match below.into_iter().collect::<Vec<_>>().as_slice() {
+            [one] => one.clone(),
+            _ => TypeRef::String,
+        }
+    }
+
+    fn declared_doc(&self, path: &PathInput<'a>, name: &str) -> Option<Vec<String>> {
+        let spec = &self.specs[path.spec];
+        methods(path.item).find_map(|(_, op, _)| {
+            op.parameters.iter().chain(&path.item.parameters).find_map(|p| {
+                let (p, _) = spec.parameter(p, &Pointer::root()).ok()?;
+                let data = p.parameter_data_ref();
+                (data.name == name).then(|| docs::first_of([data.description.as_deref()]))
+            })
+        })
+    }
+}
+
+/// The operations on paths below `key`, with their declared path parameters.
+fn below<'o>(
+    key: &'o str,
+    operations: &'o BTreeMap<String, Vec<(Operation, Vec<Param>)>>,
+) -> impl Iterator<Item = &'o (Operation, Vec<Param>)> {
+    operations
+        .iter()
+        .filter(move |(k, _)| k.starts_with(key) && k.as_bytes().get(key.len()) == Some(&b'/'))
+        .flat_map(|(_, ops)| ops)
+}
+
+/// The path template of a node, spelled with the spec's parameter names.
+fn template(segments: &[Segment], own: Option<&str>) -> String {
+    own.map(str::to_owned).unwrap_or_else(|| {
+        segments
+            .iter()
+            .map(|s| {
+                let text: String = s
+                    .parts
+                    .iter()
+                    .map(|p| match p {
+                        PathPart::Literal(t) => t.clone(),
+                        PathPart::Param(n) => format!("{{{n}}}"),
+                    })
+                    .collect();
+                format!("/{text}")
+            })
+            .collect()
+    })
+}
