@@ -74,7 +74,7 @@ impl<T: DeserializeOwned> Page<T> {
     /// Fetches the next page, or `None` on the last one.
     pub async fn next_page(&self) -> Result<Option<Page<T>>, Error> {
         match self.next_page_url() {
-            Some(url) => self.client.fetch_page(&self.server, url, self.items_key).await.map(Some),
+            Some(url) => self.client.page_at(&self.server, url, self.items_key).await.map(Some),
             None => Ok(None),
         }
     }
@@ -97,15 +97,6 @@ impl Client {
     /// Fetches the page at `url`, a `next_page_url` from a page of a list
     /// served by `server`.
     pub async fn page_at<T: DeserializeOwned>(
-        &self,
-        server: &str,
-        url: &str,
-        items_key: &'static str,
-    ) -> Result<Page<T>, Error> {
-        self.fetch_page(server, url, items_key).await
-    }
-
-    async fn fetch_page<T: DeserializeOwned>(
         &self,
         server: &str,
         url: &str,
@@ -213,7 +204,7 @@ impl<T: DeserializeOwned + Send + 'static> StreamState<T> {
                     }
                     self.client.send_page::<T>(request, self.items_key).await
                 }
-                Next::Url(url) => self.client.fetch_page::<T>(&self.server, &url, self.items_key).await,
+                Next::Url(url) => self.client.page_at::<T>(&self.server, &url, self.items_key).await,
             };
             let page = match page {
                 Ok(page) => page,
