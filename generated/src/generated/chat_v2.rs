@@ -22,7 +22,7 @@ impl ChatV2 {
         ChatV2 { client }
     }
 
-    /// One resource.
+    /// One Service, on the way to the resources below it.
     ///
     /// Path: `/v2/Services/{ServiceSid}`.
     ///
@@ -35,7 +35,7 @@ impl ChatV2 {
     }
 }
 
-/// One resource.
+/// One Service, on the way to the resources below it.
 ///
 /// Path: `/v2/Services/{ServiceSid}`.
 #[derive(Clone, Debug)]
@@ -68,7 +68,7 @@ impl ServiceContext {
         }
     }
 
-    /// One resource.
+    /// One User, on the way to the resources below it.
     ///
     /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}`.
     ///
@@ -290,7 +290,7 @@ impl FetchBindingRequest {
     }
 }
 
-/// One resource.
+/// One User, on the way to the resources below it.
 ///
 /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}`.
 #[derive(Clone, Debug)]

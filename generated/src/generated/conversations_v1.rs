@@ -22,7 +22,7 @@ impl ConversationsV1 {
         ConversationsV1 { client }
     }
 
-    /// One resource.
+    /// One Service, on the way to the resources below it.
     ///
     /// Path: `/v1/Services/{ChatServiceSid}`.
     ///
@@ -35,7 +35,7 @@ impl ConversationsV1 {
     }
 }
 
-/// One resource.
+/// One Service, on the way to the resources below it.
 ///
 /// Path: `/v1/Services/{ChatServiceSid}`.
 #[derive(Clone, Debug)]

@@ -174,10 +174,12 @@ impl<'a> DomainLowering<'a, '_> {
             let mut doc =
                 own.and_then(|p| p.item.description.as_deref()).map(docs::lines).unwrap_or_default();
             if doc.is_empty() {
+                // A node without a spec path of its own only leads to others.
+                let role = if own.is_some() { "" } else { ", on the way to the resources below it" };
                 doc.push(if is_instance {
-                    "One resource.".to_owned()
+                    format!("One {base}{role}.")
                 } else {
-                    "A list of resources.".to_owned()
+                    format!("The {base} list{role}.")
                 });
             }
             doc.extend([String::new(), format!("Path: `{template}`.")]);
