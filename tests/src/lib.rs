@@ -1,1 +1,5 @@
-//! Shared helpers for the workspace tests (see the files under `tests/`).
+//! Workspace-level tests live under `tests/`; this library only compiles the
+//! README's Rust example as a doctest, so that the README stays true.
+
+#[doc = include_str!("../../README.md")]
+mod readme {}
