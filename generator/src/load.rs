@@ -124,6 +124,11 @@ pub fn parse_in_parallel(text: &str) -> Option<OpenAPI> {
             }
         }
     }
+    // A key given twice is for the whole parse to reject.
+    let unique: std::collections::BTreeSet<&str> = tops.iter().map(|(_, k)| *k).collect();
+    if unique.len() != tops.len() {
+        return None;
+    }
     let block = |name: &str| -> Option<(usize, usize)> {
         let at = tops.iter().position(|(_, k)| *k == name)?;
         Some((tops[at].0, tops.get(at + 1).map_or(lines.len(), |(i, _)| *i)))

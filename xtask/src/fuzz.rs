@@ -101,7 +101,8 @@ pub fn run(seeds: &[Input], seed: u64, budget: Duration, max: u64) -> Stats {
     stats
 }
 
-fn mutate_text(rng: &mut fastrand::Rng, text: &str) -> String {
+/// A few random line edits: deletions, copies, swaps, inserted tokens, flipped characters.
+pub fn mutate_text(rng: &mut fastrand::Rng, text: &str) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     for _ in 0..rng.usize(1..4) {
         if lines.is_empty() {
