@@ -146,15 +146,16 @@ pub fn parse_in_parallel(text: &str) -> Option<OpenAPI> {
                 && !lines[i].trim().is_empty()
         })
         .collect();
-    let shares = (workers * 2).min(entries.len().max(1));
+    let shares = (workers * 3).min(entries.len().max(1));
     let mut texts: Vec<(Kind, String)> = Vec::new();
+    // The largest single piece goes first, so that no worker finishes last with it.
+    if let Some((start, end)) = components {
+        texts.push((Kind::Components, lines[start..end].join("\n")));
+    }
     for share in 0..shares {
         let from = entries.get(entries.len() * share / shares).copied()?;
         let to = entries.get(entries.len() * (share + 1) / shares).copied().unwrap_or(paths_end);
         texts.push((Kind::Paths, format!("paths:\n{}\n", lines[from..to].join("\n"))));
-    }
-    if let Some((start, end)) = components {
-        texts.push((Kind::Components, lines[start..end].join("\n")));
     }
     let rest: Vec<&str> = (0..lines.len())
         .filter(|&i| {
