@@ -9,7 +9,9 @@ pub fn lines(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut current: Option<String> = None;
     for raw in text.lines() {
-        let line = raw.trim().replace("```", "\\`\\`\\`");
+        let trimmed = raw.trim();
+        let line =
+            if trimmed.contains('`') { trimmed.replace("```", "\\`\\`\\`") } else { trimmed.to_owned() };
         if line.is_empty() {
             if let Some(paragraph) = current.take() {
                 out.push(paragraph);

@@ -48,8 +48,16 @@ impl Pointer {
 
     /// This pointer with one more reference token.
     pub fn join(&self, token: impl fmt::Display) -> Self {
-        let token = token.to_string().replace('~', "~0").replace('/', "~1");
-        Pointer(format!("{}/{token}", self.0))
+        let token = token.to_string();
+        let mut pointer = String::with_capacity(self.0.len() + token.len() + 1);
+        pointer.push_str(&self.0);
+        pointer.push('/');
+        if token.contains(['~', '/']) {
+            pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
+        } else {
+            pointer.push_str(&token);
+        }
+        Pointer(pointer)
     }
 }
 

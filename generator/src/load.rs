@@ -295,15 +295,18 @@ fn too_deep(text: &str) -> Option<usize> {
         }
         indents.push(indent);
         let items = content.len() - content.trim_start_matches(['-', ' ']).len();
-        let mut in_string: Option<char> = None;
-        for c in content.chars() {
-            match (in_string, c) {
-                (Some(quote), c) if c == quote => in_string = None,
-                (Some(_), _) => {}
-                (None, '"' | '\'') => in_string = Some(c),
-                (None, '{' | '[') => brackets += 1,
-                (None, '}' | ']') => brackets = brackets.saturating_sub(1),
-                _ => {}
+        // Most lines hold no bracket at all; only those are scanned.
+        if content.bytes().any(|b| matches!(b, b'{' | b'[' | b'}' | b']')) {
+            let mut in_string: Option<u8> = None;
+            for b in content.bytes() {
+                match (in_string, b) {
+                    (Some(quote), b) if b == quote => in_string = None,
+                    (Some(_), _) => {}
+                    (None, b'"' | b'\'') => in_string = Some(b),
+                    (None, b'{' | b'[') => brackets += 1,
+                    (None, b'}' | b']') => brackets = brackets.saturating_sub(1),
+                    _ => {}
+                }
             }
         }
         if indents.len() + items / 2 + brackets > MAX_NESTING {
