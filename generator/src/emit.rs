@@ -693,12 +693,7 @@ impl Emitter<'_> {
         let doc = doc_attrs(&lines);
         let fields = s.fields.iter().map(|f| {
             let field = ident(&f.rust_name);
-            // Twilio's URLs arrive as text that not every URL parser accepts;
-            // as strings, one odd URL never fails a whole response.
-            let mut ty = match &f.ty {
-                TypeRef::Url => quote! { String },
-                other => self.ty(other),
-            };
+            let mut ty = self.ty(&f.ty);
             if f.boxed {
                 ty = quote! { Box<#ty> };
             }

@@ -19,6 +19,7 @@ pub mod load;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod parallel;
 
 use std::collections::BTreeMap;
 
@@ -62,35 +63,15 @@ pub fn render(api: &model::Api) -> Result<BTreeMap<String, String>, Error> {
     let plan = emit::plan(api);
     let jobs: Vec<(usize, &emit::Part)> =
         plan.iter().enumerate().flat_map(|(file, (_, parts))| parts.iter().map(move |p| (file, p))).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
-    let mut done: Vec<(usize, Result<String, String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((_, part)) = jobs.get(index) else { break out };
-                        out.push((index, unparse(emit::emit(api, part))));
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    });
-    if done.len() != jobs.len() {
-        return Err(Error {
-            file: String::new(),
-            pointer: String::new(),
-            line: None,
-            message: "internal error: a worker formatting the output panicked".to_owned(),
-        });
-    }
-    done.sort_by_key(|(index, _)| *index);
+    let done = parallel::map(&jobs, |(_, part)| unparse(emit::emit(api, part))).ok_or_else(|| Error {
+        file: String::new(),
+        pointer: String::new(),
+        line: None,
+        message: "internal error: a worker formatting the output panicked".to_owned(),
+    })?;
     let mut texts: Vec<String> = vec![String::new(); plan.len()];
-    for (index, text) in done {
-        let (file, _) = jobs[index];
+    for ((file, _), text) in jobs.iter().zip(done) {
+        let file = *file;
         match text {
             Ok(text) => texts[file].push_str(&text),
             // Emitted tokens that do not parse are a bug in the emitter, not in the spec.

@@ -165,39 +165,15 @@ pub fn parse_in_parallel(text: &str) -> Option<OpenAPI> {
         .collect();
     texts.push((Kind::Rest, format!("{}\npaths: {{}}\n", rest.join("\n"))));
 
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut pieces: Vec<(usize, Option<Piece>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers.min(texts.len()))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((kind, text)) = texts.get(index) else { break out };
-                        let piece = match kind {
-                            Kind::Paths => {
-                                serde_yaml::from_str::<PathsBlock>(text).ok().map(|b| Piece::Paths(b.paths))
-                            }
-                            Kind::Components => serde_yaml::from_str::<ComponentsBlock>(text)
-                                .ok()
-                                .map(|b| Piece::Components(b.components.map(Box::new))),
-                            Kind::Rest => {
-                                serde_yaml::from_str::<OpenAPI>(text).ok().map(|d| Piece::Rest(Box::new(d)))
-                            }
-                        };
-                        out.push((index, piece));
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    });
-    if pieces.len() != texts.len() {
-        return None;
-    }
-    pieces.sort_by_key(|(index, _)| *index);
+    let pieces = crate::parallel::map(&texts, |(kind, text)| match kind {
+        Kind::Paths => serde_yaml::from_str::<PathsBlock>(text).ok().map(|b| Piece::Paths(b.paths)),
+        Kind::Components => serde_yaml::from_str::<ComponentsBlock>(text)
+            .ok()
+            .map(|b| Piece::Components(b.components.map(Box::new))),
+        Kind::Rest => serde_yaml::from_str::<OpenAPI>(text).ok().map(|d| Piece::Rest(Box::new(d))),
+    })?;
     let (mut doc, mut components, mut paths) = (None, None, Vec::new());
-    for (_, piece) in pieces.drain(..) {
+    for piece in pieces {
         match piece? {
             Piece::Rest(d) => doc = Some(*d),
             Piece::Components(c) => components = c,

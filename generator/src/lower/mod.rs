@@ -39,6 +39,12 @@ enum Problem {
     Skip(Skipped),
 }
 
+impl From<Skipped> for Problem {
+    fn from(skipped: Skipped) -> Self {
+        Problem::Skip(skipped)
+    }
+}
+
 impl From<Error> for Problem {
     fn from(error: Error) -> Self {
         Problem::Fatal(error)
@@ -301,7 +307,8 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             for (method, op, name) in methods(path.item) {
                 let at = path.at.join(name);
                 let Some(method) = method else {
-                    self.skip(spec, &at, format!("HTTP method {} is not supported", name.to_uppercase()));
+                    let reason = format!("HTTP method {} is not supported", name.to_uppercase());
+                    self.skipped.push(skipped(spec, &at, reason));
                     continue;
                 };
                 match self.operation(spec, path, method, op, &at) {
@@ -334,18 +341,15 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             types: self.types,
         })
     }
-
-    fn skip(&mut self, spec: &Spec, at: &Pointer, reason: String) {
-        self.skipped.push(Skipped { file: spec.file.clone(), pointer: at.to_string(), reason });
-    }
 }
 
 fn is_json(media: &str) -> bool {
     media == "application/json" || media.ends_with("+json")
 }
 
-fn skip(spec: &Spec, at: &Pointer, reason: String) -> Problem {
-    Problem::Skip(Skipped { file: spec.file.clone(), pointer: at.to_string(), reason })
+/// The report of an operation left out at `at`, and why.
+fn skipped(spec: &Spec, at: &Pointer, reason: String) -> Skipped {
+    Skipped { file: spec.file.clone(), pointer: at.to_string(), reason }
 }
 
 /// The operations of a path item in a fixed order, with `None` for methods

@@ -83,7 +83,9 @@ impl<'a> DomainLowering<'a, '_> {
                     )));
                 }
                 _ => {
-                    return Err(skip(spec, param_at, format!("{place} parameters are not supported")));
+                    return Err(
+                        skipped(spec, param_at, format!("{place} parameters are not supported")).into()
+                    );
                 }
             };
             let owner = Owner { noun: &noun, field: name };
@@ -148,7 +150,12 @@ impl<'a> DomainLowering<'a, '_> {
         let schema = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => schema,
             ParameterSchemaOrContent::Content(_) => {
-                return Err(skip(spec, at, "parameters described by `content` are not supported".to_owned()));
+                return Err(skipped(
+                    spec,
+                    at,
+                    "parameters described by `content` are not supported".to_owned(),
+                )
+                .into());
             }
         };
         let (resolved, _, _) = spec.schema(schema, &at.join("schema"))?;
@@ -208,11 +215,16 @@ impl<'a> DomainLowering<'a, '_> {
             }]);
         }
         if media != "application/x-www-form-urlencoded" {
-            return Err(skip(spec, &content_at, format!("request bodies of type {media} are not supported")));
+            return Err(skipped(
+                spec,
+                &content_at,
+                format!("request bodies of type {media} are not supported"),
+            )
+            .into());
         }
         let (schema, _, schema_at) = spec.schema(schema, &content_at.join("schema"))?;
         let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-            return Err(skip(spec, &schema_at, "a form body must be an object schema".to_owned()));
+            return Err(skipped(spec, &schema_at, "a form body must be an object schema".to_owned()).into());
         };
         let mut fields = Vec::new();
         for (name, property) in &object.properties {
@@ -284,7 +296,9 @@ impl<'a> DomainLowering<'a, '_> {
         };
         let content_at = response_at.join("content").join(media);
         if !is_json(media) {
-            return Err(skip(spec, &content_at, format!("responses of type {media} are not supported")));
+            return Err(
+                skipped(spec, &content_at, format!("responses of type {media} are not supported")).into()
+            );
         }
         let Some(schema) = &content.schema else {
             return Ok(Response::Json(TypeRef::Json));

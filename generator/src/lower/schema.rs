@@ -203,7 +203,12 @@ impl<'a> DomainLowering<'a, '_> {
             let field_at = at.join("properties").join(field_name);
             let (resolved, _, _) = spec.schema(property, &field_at)?;
             let owner = Owner { noun: &noun, field: field_name };
-            let ty = self.schema(spec, property.into(), &field_at, owner)?;
+            // Twilio's URLs arrive as text that not every URL parser accepts;
+            // as strings, one odd URL never fails a whole response.
+            let ty = match self.schema(spec, property.into(), &field_at, owner)? {
+                TypeRef::Url => TypeRef::String,
+                other => other,
+            };
             let boxed = matches!(&ty, TypeRef::Named(n) if self.in_progress.contains(n));
             fields.push(Field {
                 name: field_name.clone(),
