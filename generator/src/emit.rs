@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::docs;
 use crate::model::*;
 use crate::naming::unraw;
 
@@ -92,12 +93,14 @@ fn inner_doc(lines: &[String]) -> TokenStream {
 
 /// Doc lines as rustdoc wants them: a leading space, and never a line
 /// break inside one (which prettyplease would print as a `/** */` block that
-/// spec text could close).
+/// spec text could close). Every line, whatever its source, passes through
+/// [`docs::sanitize`], so no spec text reaches rustdoc as code or HTML.
 fn doc_lines(lines: &[String]) -> Vec<String> {
     lines
         .iter()
         .flat_map(|l| l.split(['\n', '\r']))
-        .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
+        .map(docs::sanitize)
+        .map(|l| if l.is_empty() { l } else { format!(" {l}") })
         .collect()
 }
 
@@ -484,11 +487,8 @@ impl Emitter<'_> {
     fn builder(&self, r: &Resource, op: &Operation) -> TokenStream {
         let name = ident(&op.builder_name);
         let owner = format!("{}::{}", r.rust_name, op.method_name.trim_start_matches("r#"));
-        let doc = doc_attrs(&[format!(
-            "Request builder for [`{owner}`]: `{} {}`.",
-            format!("{:?}", op.http_method).to_uppercase(),
-            op.path
-        )]);
+        let request = format!("{} {}", format!("{:?}", op.http_method).to_uppercase(), op.path);
+        let doc = doc_attrs(&[format!("Request builder for [`{owner}`]: {}.", docs::code(&request))]);
         let is_page = matches!(op.response, Response::Page { .. });
         let path_fields = op.path_params.iter().map(|p| {
             let field = ident(&p.rust_name);
@@ -577,7 +577,8 @@ impl Emitter<'_> {
     fn setter(&self, p: &Param) -> TokenStream {
         let name = ident(&p.rust_name);
         let (input, store) = self.input(&p.ty, &name);
-        let mut lines = if p.doc.is_empty() { vec![format!("Sets `{}`.", p.name)] } else { p.doc.clone() };
+        let mut lines =
+            if p.doc.is_empty() { vec![format!("Sets {}.", docs::code(&p.name))] } else { p.doc.clone() };
         let body = match (&p.ty, p.minimum, p.maximum) {
             (TypeRef::Array(_), _, _) => {
                 lines.extend([String::new(), "Values add to those given before.".to_owned()]);
@@ -688,7 +689,7 @@ impl Emitter<'_> {
         let type_name = ident(name);
         let mut lines = s.doc.clone();
         if lines.is_empty() {
-            lines.push(format!("The `{}` object.", s.name));
+            lines.push(format!("The {} object.", docs::code(&s.name)));
         }
         let doc = doc_attrs(&lines);
         let fields = s.fields.iter().map(|f| {
@@ -701,7 +702,7 @@ impl Emitter<'_> {
                 ty = quote! { Option<#ty> };
             }
             let doc = if f.doc.is_empty() {
-                doc_str(&format!("The `{}` field.", f.name))
+                doc_str(&format!("The {} field.", docs::code(&f.name)))
             } else {
                 doc_attrs(&f.doc)
             };
@@ -757,7 +758,7 @@ impl Emitter<'_> {
         let doc = doc_attrs(&lines);
         let variants = e.variants.iter().map(|v| {
             let variant = ident(&v.rust_name);
-            let doc = doc_str(&format!("`{}`", v.value.replace('`', "'")));
+            let doc = doc_str(&docs::code(&v.value));
             quote! { #doc #variant }
         });
         let pairs = e.variants.iter().map(|v| {

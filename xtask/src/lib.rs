@@ -5,9 +5,10 @@
 pub mod bench;
 pub mod corpus;
 pub mod fuzz;
+pub mod output;
 pub mod slice;
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
@@ -151,65 +152,21 @@ pub fn codegen(root: &Path, inputs: &[Input], target: &Target, mode: Mode) -> Re
     };
     let display = |path: &Path| path.strip_prefix(root).unwrap_or(path).display().to_string();
 
-    let mut changed = Vec::new();
-    for (path, text) in &files {
-        if fs::read_to_string(path).ok().as_deref() == Some(text.as_str()) {
-            report.unchanged += 1;
-        } else {
-            report.changed.push(display(path));
-            changed.push((path, text));
-        }
+    let wanted: BTreeMap<PathBuf, String> = files
+        .into_iter()
+        .map(|(path, text)| (path.strip_prefix(&crate_dir).map(Path::to_path_buf).unwrap_or(path), text))
+        .collect();
+    let plan = output::plan(&crate_dir, &wanted)?;
+    report.unchanged = plan.unchanged;
+    report.changed = plan.changed.iter().map(|(rel, _)| display(&crate_dir.join(rel))).collect();
+    if plan.manifest_changed {
+        report.changed.push(display(&crate_dir.join(output::MANIFEST)));
     }
-    // Generated files that this run no longer produces.
-    let wanted: BTreeSet<&PathBuf> = files.iter().map(|(p, _)| p).collect();
-    let mut stale: Vec<PathBuf> = fs::read_dir(crate_dir.join(GENERATED_DIR))
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "rs") && !wanted.contains(p))
-                .collect()
-        })
-        .unwrap_or_default();
-    stale.sort();
-    report.removed = stale.iter().map(|p| display(p)).collect();
+    report.removed = plan.stale.iter().map(|rel| display(&crate_dir.join(rel))).collect();
     if mode == Mode::Write {
-        replace(&changed, &stale)?;
+        output::apply(&crate_dir, &plan)?;
     }
     Ok(report)
-}
-
-/// Writes every changed file to a temporary sibling first; only when all of
-/// them are written are they renamed into place and stale files deleted. A
-/// failure before that removes the temporaries and leaves the output as it
-/// was.
-fn replace(changed: &[(&PathBuf, &String)], stale: &[PathBuf]) -> Result<(), Failure> {
-    let temp = |path: &Path| {
-        let mut name = path.as_os_str().to_owned();
-        name.push(".tmp~");
-        PathBuf::from(name)
-    };
-    let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
-    for (path, text) in changed {
-        let staging = temp(path);
-        let written = path
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::write(&staging, text.as_bytes()));
-        if let Err(error) = written {
-            for (staging, _) in staged.iter().chain([&(staging.clone(), path.as_path())]) {
-                let _ = fs::remove_file(staging);
-            }
-            return Err(Failure::Io(path.to_path_buf(), error));
-        }
-        staged.push((staging, path.as_path()));
-    }
-    for (staging, path) in &staged {
-        fs::rename(staging, path).map_err(|e| Failure::Io(path.to_path_buf(), e))?;
-    }
-    for path in stale {
-        fs::remove_file(path).map_err(|e| Failure::Io(path.clone(), e))?;
-    }
-    Ok(())
 }
 
 /// `Cargo.toml` and `src/lib.rs` of a standalone crate.

@@ -79,16 +79,132 @@ fn check_mode_writes_nothing_and_names_stale_files() {
     );
     assert!(snapshot(&dir).is_empty(), "--check wrote files");
 
-    let written = xtask(&["codegen", "--spec", &fragment(), "--out", out.to_str().unwrap_or_default()]);
-    assert!(written.status.success());
-    fs::write(out.join("src/generated/leftover.rs"), "// stale").expect("writes");
-    let checked =
-        xtask(&["codegen", "--check", "--spec", &fragment(), "--out", out.to_str().unwrap_or_default()]);
+    let out_arg = out.to_str().unwrap_or_default();
+    let both = xtask(&["codegen", "--spec", &fragment(), "--spec", &conversations(), "--out", out_arg]);
+    assert!(both.status.success(), "{}", String::from_utf8_lossy(&both.stderr));
+    // A file of the user's own beside the generated ones is never touched.
+    fs::write(out.join("src/generated/mine.rs"), "// mine").expect("writes");
+    let checked = xtask(&["codegen", "--check", "--spec", &fragment(), "--out", out_arg]);
     assert!(!checked.status.success());
-    assert!(String::from_utf8_lossy(&checked.stderr).contains("leftover.rs is no longer generated"));
-    let rewritten = xtask(&["codegen", "--spec", &fragment(), "--out", out.to_str().unwrap_or_default()]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert!(stderr.contains("conversations_v1.rs is no longer generated"), "{stderr}");
+    assert!(!stderr.contains("mine.rs"), "{stderr}");
+    let rewritten = xtask(&["codegen", "--spec", &fragment(), "--out", out_arg]);
     assert!(rewritten.status.success());
-    assert!(!out.join("src/generated/leftover.rs").exists(), "stale files are deleted");
+    assert!(!out.join("src/generated/conversations_v1.rs").exists(), "stale generated files are deleted");
+    assert!(out.join("src/generated/mine.rs").exists(), "the user's file stays");
+}
+
+fn conversations() -> String {
+    xtask::root().join("spec/conversations_v1_service_bindings.yaml").display().to_string()
+}
+
+fn failure(output: &Output) -> String {
+    assert!(!output.status.success(), "succeeded: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn out_never_touches_a_directory_the_generator_did_not_make() {
+    let dir = scratch("foreign");
+    let theirs = dir.join("their-crate");
+    fs::create_dir_all(theirs.join("src/generated")).expect("dirs");
+    fs::write(theirs.join("Cargo.toml"), "[package]\nname = \"theirs\"\n").expect("writes");
+    fs::write(theirs.join("src/lib.rs"), "mod generated;").expect("writes");
+    fs::write(theirs.join("src/generated/chat_v2.rs"), "// theirs").expect("writes");
+    let before = snapshot(&dir);
+    let stderr =
+        failure(&xtask(&["codegen", "--spec", &fragment(), "--out", theirs.to_str().unwrap_or_default()]));
+    assert!(stderr.contains("is not empty and holds no .codegen-manifest"), "{stderr}");
+    assert_eq!(snapshot(&dir), before, "nothing was touched");
+
+    // `.` and `/` are directories like any other.
+    let here = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--spec", &fragment(), "--out", "."])
+        .current_dir(&theirs)
+        .output()
+        .expect("xtask runs");
+    assert!(failure(&here).contains("holds no .codegen-manifest"));
+    assert_eq!(snapshot(&dir), before, "nothing was touched");
+    let root = failure(&xtask(&["codegen", "--spec", &fragment(), "--out", "/"]));
+    assert!(root.contains("holds no .codegen-manifest"), "{root}");
+    assert!(!Path::new("/src/generated").exists() && !Path::new("/.codegen-manifest").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn out_never_writes_or_deletes_through_a_symlink() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("symlinks");
+    let out = dir.join("out");
+    let out_arg = out.to_str().unwrap_or_default();
+    let victim = dir.join("victim");
+    fs::create_dir_all(&victim).expect("dirs");
+    fs::write(victim.join("precious.txt"), "precious").expect("writes");
+    let generate = |specs: &[String]| {
+        let mut args = vec!["codegen".to_owned()];
+        for spec in specs {
+            args.extend(["--spec".to_owned(), spec.clone()]);
+        }
+        args.extend(["--out".to_owned(), out_arg.to_owned()]);
+        Command::new(env!("CARGO_BIN_EXE_xtask")).args(&args).output().expect("xtask runs")
+    };
+    assert!(generate(&[fragment(), conversations()]).status.success());
+
+    // A generated file replaced by a symlink to someone else's file.
+    let generated = out.join("src/generated");
+    let chat = generated.join("chat_v2.rs");
+    fs::remove_file(&chat).expect("removes");
+    symlink(victim.join("precious.txt"), &chat).expect("symlink");
+    let before = snapshot(&dir);
+    assert!(failure(&generate(&[fragment()])).contains("is a symlink"));
+    assert_eq!(snapshot(&dir), before);
+    fs::remove_file(&chat).expect("removes");
+
+    // Temporary names planted as symlinks are never written through.
+    for name in ["chat_v2.rs.tmp~", ".chat_v2.rs.tmp", "mod.rs.tmp~"] {
+        symlink(victim.join("precious.txt"), generated.join(name)).expect("symlink");
+    }
+    assert!(generate(&[fragment()]).status.success());
+    assert_eq!(fs::read_to_string(victim.join("precious.txt")).unwrap_or_default(), "precious");
+
+    // The generated directory itself replaced by a symlink to the victim.
+    let moved = dir.join("moved");
+    fs::rename(&generated, &moved).expect("moves");
+    fs::copy(moved.join("mod.rs"), victim.join("mod.rs")).expect("copies");
+    symlink(&victim, &generated).expect("symlink");
+    let before = snapshot(&victim);
+    assert!(failure(&generate(&[conversations()])).contains("is a symlink"));
+    assert_eq!(snapshot(&victim), before, "nothing deleted or written through the link");
+}
+
+#[test]
+fn edited_files_are_never_overwritten_or_deleted() {
+    let dir = scratch("edited");
+    let out = dir.join("out");
+    let out_arg = out.to_str().unwrap_or_default();
+    assert!(
+        xtask(&["codegen", "--spec", &fragment(), "--spec", &conversations(), "--out", out_arg])
+            .status
+            .success()
+    );
+    let chat = out.join("src/generated/chat_v2.rs");
+    let original = fs::read_to_string(&chat).unwrap_or_default();
+    let edited = format!("{original}\n// my edit\n");
+    fs::write(&chat, &edited).expect("writes");
+    // Regenerating would change chat_v2.rs back: refused.
+    let before = snapshot(&dir);
+    let stderr =
+        failure(&xtask(&["codegen", "--spec", &fragment(), "--spec", &conversations(), "--out", out_arg]));
+    assert!(stderr.contains("chat_v2.rs: was edited since it was generated"), "{stderr}");
+    assert_eq!(snapshot(&dir), before);
+    // An edited file that is no longer generated is not deleted either.
+    fs::write(&chat, original).expect("restores");
+    let conv = out.join("src/generated/conversations_v1.rs");
+    fs::write(&conv, "// edited").expect("writes");
+    let stderr = failure(&xtask(&["codegen", "--spec", &fragment(), "--out", out_arg]));
+    assert!(stderr.contains("is no longer generated but was edited since"), "{stderr}");
+    assert!(conv.exists());
 }
 
 #[test]

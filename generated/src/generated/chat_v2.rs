@@ -72,7 +72,7 @@ impl ServiceContext {
     ///
     /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}`.
     ///
-    /// `user_sid`: The SID of the [User](https://www.twilio.com/docs/chat/rest/user-resource) with the User Binding resources to read.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
+    /// `user_sid`: The SID of the [User](https://www.twilio.com/docs/chat/rest/user-resource) with the User Binding resources to read. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     pub fn user(&self, user_sid: impl Into<String>) -> UserContext {
         UserContext {
             client: self.client.clone(),
@@ -120,7 +120,7 @@ pub struct ListBindingRequest {
 }
 
 impl ListBindingRequest {
-    /// The push technology used by the Binding resources to read.  Can be: `apn`, `gcm`, or `fcm`.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
+    /// The push technology used by the Binding resources to read. Can be: `apn`, `gcm`, or `fcm`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     ///
     /// Values add to those given before.
     pub fn binding_type(
@@ -366,7 +366,7 @@ pub struct ListUserBindingRequest {
 }
 
 impl ListUserBindingRequest {
-    /// The push technology used by the User Binding resources to read. Can be: `apn`, `gcm`, or `fcm`.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
+    /// The push technology used by the User Binding resources to read. Can be: `apn`, `gcm`, or `fcm`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     ///
     /// Values add to those given before.
     pub fn binding_type(
@@ -552,7 +552,7 @@ pub struct Binding {
     /// The SID of the [Credential](https://www.twilio.com/docs/chat/rest/credential-resource) for the binding. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     #[serde(default, deserialize_with = "rt::lenient::optional_sid")]
     pub credential_sid: Option<CredentialSid>,
-    /// The push technology to use for the Binding. Can be: `apn`, `gcm`, or `fcm`.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
+    /// The push technology to use for the Binding. Can be: `apn`, `gcm`, or `fcm`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     #[serde(default)]
     pub binding_type: Option<BindingType>,
     /// The [Programmable Chat message types](https://www.twilio.com/docs/chat/push-notification-configuration#push-types) the binding is subscribed to.
@@ -585,7 +585,7 @@ impl std::fmt::Debug for Binding {
     }
 }
 
-/// The push technology to use for the Binding. Can be: `apn`, `gcm`, or `fcm`.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
+/// The push technology to use for the Binding. Can be: `apn`, `gcm`, or `fcm`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
 ///
 /// Values that this crate does not know yet arrive as `Unknown`, keeping the text.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -629,13 +629,13 @@ pub struct UserBinding {
     /// The application-defined string that uniquely identifies the resource's [User](https://www.twilio.com/docs/chat/rest/user-resource) within the [Service](https://www.twilio.com/docs/chat/rest/service-resource). See [access tokens](https://www.twilio.com/docs/chat/create-tokens) for more info.
     #[serde(default)]
     pub identity: Option<String>,
-    /// The SID of the [User](https://www.twilio.com/docs/chat/rest/user-resource) with the User Binding resource.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
+    /// The SID of the [User](https://www.twilio.com/docs/chat/rest/user-resource) with the User Binding resource. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     #[serde(default, deserialize_with = "rt::lenient::optional_sid")]
     pub user_sid: Option<UserSid>,
     /// The SID of the [Credential](https://www.twilio.com/docs/chat/rest/credential-resource) for the binding. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     #[serde(default, deserialize_with = "rt::lenient::optional_sid")]
     pub credential_sid: Option<CredentialSid>,
-    /// The push technology to use for the User Binding. Can be: `apn`, `gcm`, or `fcm`.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
+    /// The push technology to use for the User Binding. Can be: `apn`, `gcm`, or `fcm`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     #[serde(default)]
     pub binding_type: Option<UserBindingType>,
     /// The [Programmable Chat message types](https://www.twilio.com/docs/chat/push-notification-configuration#push-types) the binding is subscribed to.
@@ -665,7 +665,7 @@ impl std::fmt::Debug for UserBinding {
     }
 }
 
-/// The push technology to use for the User Binding. Can be: `apn`, `gcm`, or `fcm`.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
+/// The push technology to use for the User Binding. Can be: `apn`, `gcm`, or `fcm`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
 ///
 /// Values that this crate does not know yet arrive as `Unknown`, keeping the text.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

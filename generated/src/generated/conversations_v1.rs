@@ -107,7 +107,7 @@ pub struct ListServiceBindingRequest {
 }
 
 impl ListServiceBindingRequest {
-    /// The push technology used by the Binding resources to read.  Can be: `apn`, `gcm`, `fcm`, or `twilsock`.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
+    /// The push technology used by the Binding resources to read. Can be: `apn`, `gcm`, `fcm`, or `twilsock`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     ///
     /// Values add to those given before.
     pub fn binding_type(
@@ -306,7 +306,7 @@ pub struct ServiceBinding {
     /// The application-defined string that uniquely identifies the [Conversation User](https://www.twilio.com/docs/conversations/api/user-resource) within the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource). See [access tokens](https://www.twilio.com/docs/conversations/create-tokens) for more info.
     #[serde(default)]
     pub identity: Option<String>,
-    /// The push technology to use for the Binding. Can be: `apn`, `gcm`, `fcm`, or `twilsock`.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
+    /// The push technology to use for the Binding. Can be: `apn`, `gcm`, `fcm`, or `twilsock`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     #[serde(default)]
     pub binding_type: Option<ServiceBindingType>,
     /// The [Conversation message types](https://www.twilio.com/docs/chat/push-notification-configuration#push-types) the binding is subscribed to.
@@ -335,7 +335,7 @@ impl std::fmt::Debug for ServiceBinding {
     }
 }
 
-/// The push technology to use for the Binding. Can be: `apn`, `gcm`, `fcm`, or `twilsock`.  See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
+/// The push technology to use for the Binding. Can be: `apn`, `gcm`, `fcm`, or `twilsock`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
 ///
 /// Values that this crate does not know yet arrive as `Unknown`, keeping the text.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

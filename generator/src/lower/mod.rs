@@ -76,6 +76,12 @@ pub fn lower(specs: &[Spec]) -> Result<Api, Error> {
                 }
             };
             let server = server.url.trim_end_matches('/').to_owned();
+            // The URL is printed in docs and code: only the characters a URL may hold.
+            if let Some(c) = server.chars().find(|&c| !is_url_char(c)) {
+                return Err(
+                    spec.error(&server_at, format!("server URL contains {c:?}, which no URL may hold"))
+                );
+            }
             let host = server
                 .split_once("://")
                 .map(|(_, rest)| rest.split(['/', ':']).next().unwrap_or(""))
@@ -92,7 +98,7 @@ pub fn lower(specs: &[Spec]) -> Result<Api, Error> {
             let module = snake(&format!("{product}_{first}"));
             let domain = domains.entry(module.clone()).or_insert_with(|| DomainInput {
                 module,
-                title: spec.doc.info.title.clone(),
+                title: docs::lines(&spec.doc.info.title).join(" "),
                 server: server.clone(),
                 sources: BTreeSet::new(),
                 paths: Vec::new(),
@@ -341,6 +347,11 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             types: self.types,
         })
     }
+}
+
+/// Characters of an RFC 3986 URL, plus `{}` for server variables.
+fn is_url_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%{}".contains(c)
 }
 
 fn is_json(media: &str) -> bool {

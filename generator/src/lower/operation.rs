@@ -116,11 +116,8 @@ impl<'a> DomainLowering<'a, '_> {
         if !doc.is_empty() {
             doc.push(String::new());
         }
-        doc.push(format!(
-            "`{} {}` (operation `{operation_id}`).",
-            format!("{http_method:?}").to_uppercase(),
-            path.path
-        ));
+        let request = format!("{} {}", format!("{http_method:?}").to_uppercase(), path.path);
+        doc.push(format!("{} (operation {}).", docs::code(&request), docs::code(&operation_id)));
 
         let op = Operation {
             operation_id,

@@ -182,7 +182,7 @@ impl<'a> DomainLowering<'a, '_> {
                     format!("The {base} list{role}.")
                 });
             }
-            doc.extend([String::new(), format!("Path: `{template}`.")]);
+            doc.extend([String::new(), format!("Path: {}.", docs::code(&template))]);
 
             let mut ops = operations.remove(key).unwrap_or_default();
             ops.sort_by(|a, b| a.0.operation_id.cmp(&b.0.operation_id));

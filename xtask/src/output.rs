@@ -1,0 +1,250 @@
+//! Writing generated files without ever touching a file the generator did
+//! not create.
+//!
+//! Every output directory holds a manifest, [`MANIFEST`], in `sha256sum`
+//! format: the files the generator wrote there and their hashes. A run may
+//! write into a directory that does not exist, that is empty, or that has a
+//! manifest; it may overwrite or delete only files the manifest lists with
+//! their content unchanged since. Symlinks are never followed: a symlink
+//! where the generator would write or delete is refused. Temporary files are
+//! created exclusively (`create_new`) beside their target. Anything else is
+//! refused with a clear error before anything is written.
+
+use std::collections::BTreeMap;
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write as _};
+use std::path::{Component, Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::Failure;
+
+/// The manifest's file name in an output directory.
+pub const MANIFEST: &str = ".codegen-manifest";
+
+/// What writing a set of files into a directory would do.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Files to write, relative to the directory, with their contents.
+    pub changed: Vec<(PathBuf, String)>,
+    /// Files the manifest lists that are no longer generated.
+    pub stale: Vec<PathBuf>,
+    /// Files already as wanted.
+    pub unchanged: usize,
+    /// The manifest after the run.
+    manifest: BTreeMap<PathBuf, String>,
+    /// Whether the manifest on disk differs from the one after the run.
+    pub manifest_changed: bool,
+}
+
+/// The SHA-256 of `bytes` in lowercase hex.
+pub fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn refuse(path: &Path, why: impl Into<String>) -> Failure {
+    Failure::Io(path.to_path_buf(), io::Error::other(why.into()))
+}
+
+/// Plans writing `files` (paths relative to `dir`) into `dir`, refusing
+/// anything that would touch a file the generator did not create.
+pub fn plan(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Plan, Failure> {
+    let old = match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => BTreeMap::new(),
+        Err(e) => return Err(Failure::Io(dir.to_path_buf(), e)),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(refuse(dir, "is a symlink; give the directory it points to"));
+        }
+        Ok(meta) if !meta.is_dir() => return Err(refuse(dir, "is not a directory")),
+        Ok(_) => match read_manifest(dir)? {
+            Some(manifest) => manifest,
+            None => {
+                let empty =
+                    fs::read_dir(dir).map_err(|e| Failure::Io(dir.to_path_buf(), e))?.next().is_none();
+                if !empty {
+                    return Err(refuse(
+                        dir,
+                        format!(
+                            "is not empty and holds no {MANIFEST}, so `cargo xtask codegen` did not make it; \
+                             refusing to write into it (choose a new or empty directory)"
+                        ),
+                    ));
+                }
+                BTreeMap::new()
+            }
+        },
+    };
+
+    let mut plan = Plan::default();
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        check_parents(dir, rel)?;
+        let hash = sha256(text.as_bytes());
+        match existing(&path)? {
+            None => plan.changed.push((rel.clone(), text.clone())),
+            Some(current) if current == hash => plan.unchanged += 1,
+            Some(current) => match old.get(rel) {
+                Some(listed) if *listed == current => plan.changed.push((rel.clone(), text.clone())),
+                Some(_) => {
+                    return Err(refuse(
+                        &path,
+                        "was edited since it was generated; move your changes elsewhere or delete the file",
+                    ));
+                }
+                None => {
+                    return Err(refuse(
+                        &path,
+                        "exists and was not written by the generator; refusing to overwrite it",
+                    ));
+                }
+            },
+        }
+        plan.manifest.insert(rel.clone(), hash);
+    }
+    for (rel, listed) in &old {
+        if files.contains_key(rel) {
+            continue;
+        }
+        let path = dir.join(rel);
+        check_parents(dir, rel)?;
+        match existing(&path)? {
+            None => {}
+            Some(current) if current == *listed => plan.stale.push(rel.clone()),
+            Some(_) => {
+                return Err(refuse(
+                    &path,
+                    "is no longer generated but was edited since; move your changes elsewhere or delete the file",
+                ));
+            }
+        }
+    }
+    plan.manifest_changed = plan.manifest != old;
+    Ok(plan)
+}
+
+/// Writes the plan: every file to an exclusive temporary beside it first,
+/// then all renamed into place, stale files deleted and the manifest
+/// updated. A failure while staging removes the temporaries and leaves the
+/// directory as it was.
+pub fn apply(dir: &Path, plan: &Plan) -> Result<(), Failure> {
+    let mut writes: Vec<(PathBuf, Vec<u8>)> =
+        plan.changed.iter().map(|(rel, text)| (dir.join(rel), text.clone().into_bytes())).collect();
+    if plan.manifest_changed {
+        writes.push((dir.join(MANIFEST), manifest_text(&plan.manifest).into_bytes()));
+    }
+    let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
+    for (path, bytes) in &writes {
+        match stage(path, bytes) {
+            Ok(temp) => staged.push((temp, path)),
+            Err(error) => {
+                for (temp, _) in &staged {
+                    let _ = fs::remove_file(temp);
+                }
+                return Err(Failure::Io(path.clone(), error));
+            }
+        }
+    }
+    for (temp, path) in &staged {
+        fs::rename(temp, path).map_err(|e| Failure::Io(path.to_path_buf(), e))?;
+    }
+    for rel in &plan.stale {
+        let path = dir.join(rel);
+        fs::remove_file(&path).map_err(|e| Failure::Io(path, e))?;
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to a new temporary file beside `path`, never reusing or
+/// following an existing one.
+fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+    let parent = path.parent().ok_or_else(|| io::Error::other("no parent directory"))?;
+    fs::create_dir_all(parent)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for attempt in 0..100 {
+        let temp = parent.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
+        match OpenOptions::new().write(true).create_new(true).open(&temp) {
+            Ok(mut file) => {
+                let written = file.write_all(bytes).and_then(|()| file.sync_all());
+                if let Err(error) = written {
+                    let _ = fs::remove_file(&temp);
+                    return Err(error);
+                }
+                return Ok(temp);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("could not create a temporary file"))
+}
+
+/// Refuses a path whose directories inside `dir` include a symlink or a
+/// file, or that leaves `dir`.
+fn check_parents(dir: &Path, rel: &Path) -> Result<(), Failure> {
+    if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Err(refuse(&dir.join(rel), "is not a plain path inside the output directory"));
+    }
+    let mut path = dir.to_path_buf();
+    let parents: Vec<Component<'_>> = rel.components().collect();
+    for component in &parents[..parents.len().saturating_sub(1)] {
+        path.push(component);
+        match fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(Failure::Io(path, e)),
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(refuse(&path, "is a symlink; the generator never writes through one"));
+            }
+            Ok(meta) if !meta.is_dir() => return Err(refuse(&path, "is not a directory")),
+            Ok(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// The hash of the regular file at `path`, `None` if there is none; a
+/// symlink or anything else is refused.
+fn existing(path: &Path) -> Result<Option<String>, Failure> {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Failure::Io(path.to_path_buf(), e)),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            Err(refuse(path, "is a symlink; the generator never writes or deletes through one"))
+        }
+        Ok(meta) if !meta.is_file() => Err(refuse(path, "is not a regular file")),
+        Ok(_) => {
+            fs::read(path).map(|bytes| Some(sha256(&bytes))).map_err(|e| Failure::Io(path.to_path_buf(), e))
+        }
+    }
+}
+
+/// The manifest of `dir`, if it has one.
+fn read_manifest(dir: &Path) -> Result<Option<BTreeMap<PathBuf, String>>, Failure> {
+    let path = dir.join(MANIFEST);
+    if existing(&path)?.is_none() {
+        return Ok(None);
+    }
+    let text = fs::read_to_string(&path).map_err(|e| Failure::Io(path.clone(), e))?;
+    let mut entries = BTreeMap::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let (hash, rel) = line
+            .split_once("  ")
+            .filter(|(h, _)| h.len() == 64 && h.chars().all(|c| c.is_ascii_hexdigit()))
+            .ok_or_else(|| refuse(&path, format!("line {}: not `SHA256  PATH`", n + 1)))?;
+        let rel = PathBuf::from(rel);
+        if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+            return Err(refuse(&path, format!("line {}: {rel:?} is not a plain relative path", n + 1)));
+        }
+        entries.insert(rel, hash.to_owned());
+    }
+    Ok(Some(entries))
+}
+
+fn manifest_text(entries: &BTreeMap<PathBuf, String>) -> String {
+    let mut text = String::new();
+    for (rel, hash) in entries {
+        let rel: Vec<String> =
+            rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        text.push_str(&format!("{hash}  {}\n", rel.join("/")));
+    }
+    text
+}
