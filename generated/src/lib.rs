@@ -14,19 +14,13 @@
 //! - [`runtime`]: hand-written support shared by every generated crate: HTTP,
 //!   credentials, retries, paging, errors. Its main types are re-exported here.
 //!
-//! Resources nest the way Twilio's SDKs nest them:
+//! Resources nest the way Twilio's SDKs nest them. Each call below returns a
+//! request builder: optional parameters are setters, and `.send().await`
+//! sends it. These tables are generated from the spec with the code, so they
+//! stay true when Twilio's spec changes:
 //!
-//! | Operation | Call |
-//! |---|---|
-//! | Chat v2: list a service's bindings | `client.chat_v2().service(sid).bindings().list()` |
-//! | Chat v2: fetch / delete one | `client.chat_v2().service(sid).binding(bs).fetch()` / `.delete()` |
-//! | Chat v2: list a user's bindings | `client.chat_v2().service(sid).user(user).user_bindings().list()` |
-//! | Chat v2: fetch / delete a user's binding | `client.chat_v2().service(sid).user(user).user_binding(bs).fetch()` / `.delete()` |
-//! | Conversations v1: list a service's bindings | `client.conversations_v1().service(sid).bindings().list()` |
-//! | Conversations v1: fetch / delete one | `client.conversations_v1().service(sid).binding(bs).fetch()` / `.delete()` |
+#![doc = include_str!("generated/apis.md")]
 //!
-//! Each call returns a request builder: optional parameters are setters, and
-//! `.send().await` sends it.
 //!
 //! # Quick start
 //!
@@ -84,8 +78,7 @@
 //! never rebuilt from page numbers, and only on the API's own host: a URL
 //! elsewhere is refused with [`Error::ForeignUrl`], so credentials never leave.
 //! A stream ends when the next URL is null, repeats, or leads to an empty page.
-//! `page_size` is clamped to the spec's range (1..=50 for Chat, 1..=100 for
-//! Conversations).
+//! `page_size` is clamped to the spec's range, given in the table above.
 //!
 //! # Errors
 //!
@@ -130,16 +123,10 @@
 //!
 //! # Chat and Conversations
 //!
-//! Both APIs manage the same kind of binding, with differences that come
-//! straight from Twilio's spec:
-//!
-//! | | Chat v2 | Conversations v1 |
-//! |---|---|---|
-//! | Host | `chat.twilio.com` | `conversations.twilio.com` |
-//! | Service path parameter | `ServiceSid` | `ChatServiceSid` (`chat_service_sid` in responses) |
-//! | Binding types | `apn`, `gcm`, `fcm` | also `twilsock` |
-//! | Maximum page size | 50 | 100 |
-//! | Per-user bindings | `user(...).user_bindings()` | none |
+//! Both APIs manage the same kind of binding. Their hosts, binding types and
+//! page sizes differ as the tables under [Crate organization](#crate-organization)
+//! show; Conversations names the service `chat_service_sid` in responses,
+//! and only Chat has per-user bindings.
 //!
 //! In Chat, `user(...)` takes a User SID *or* the user's identity: any
 //! string, percent-encoded as one path segment, so characters such as

@@ -159,7 +159,8 @@ pub fn codegen(root: &Path, inputs: &[Input], target: &Target, mode: Mode) -> Re
     let plan = output::plan(&crate_dir, &wanted)?;
     report.unchanged = plan.unchanged;
     report.changed = plan.changed.iter().map(|(rel, _)| display(&crate_dir.join(rel))).collect();
-    if plan.manifest_changed {
+    // The manifest follows the files; on its own it is stale only when they are not.
+    if plan.manifest_changed && report.changed.is_empty() && report.removed.is_empty() {
         report.changed.push(display(&crate_dir.join(output::MANIFEST)));
     }
     report.removed = plan.stale.iter().map(|rel| display(&crate_dir.join(rel))).collect();
@@ -201,7 +202,9 @@ fn scaffold(root: &Path, dir: &Path, inputs: &[Input], own_workspace: bool) -> V
     }
     let lib = format!(
         "{PREAMBLE}\n\
-         //! A Twilio API client generated from:{sources}\n\n\
+         //! A Twilio API client generated from:{sources}\n\
+         //!\n\
+         #![doc = include_str!(\"generated/apis.md\")]\n\n\
          #[rustfmt::skip]\n\
          mod generated;\n\n\
          pub use generated::*;\n\

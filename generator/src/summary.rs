@@ -1,0 +1,118 @@
+//! Facts about a generated API that hand-written docs would otherwise
+//! repeat: how each operation is called, hosts, page-size bounds and the
+//! values of list filters. Generated from the model, so a guide that
+//! includes them stays true when the spec changes.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use crate::docs;
+use crate::model::*;
+
+/// Spec text as code in a table cell.
+fn cell(text: &str) -> String {
+    docs::code(text).replace('|', "\\|")
+}
+
+/// The call that reaches `op` on `resource` from a client:
+/// `client.chat_v2().service(..).bindings().list()`.
+pub fn call(domain: &Domain, resource: &Resource, op: &Operation) -> String {
+    let mut chain = Vec::new();
+    let mut at = Some(resource);
+    while let Some(r) = at {
+        let args = if r.identifiers.is_empty() { "()" } else { "(..)" };
+        chain.push(format!("{}{args}", r.accessor.trim_start_matches("r#")));
+        at = r.parent.as_deref().and_then(|k| domain.resources.get(k));
+    }
+    chain.push(format!("{}()", domain.module));
+    chain.reverse();
+    format!("client.{}.{}()", chain.join("."), op.method_name.trim_start_matches("r#"))
+}
+
+/// Markdown tables for a crate's guide: every operation with its call, and
+/// per API its host, page-size range and list-filter values.
+pub fn guide_tables(api: &Api) -> String {
+    let mut out = String::from("| API | Operation | Call |\n|---|---|---|\n");
+    for domain in api.domains.values() {
+        for resource in domain.resources.values() {
+            for op in &resource.operations {
+                let request = format!("{} {}", format!("{:?}", op.http_method).to_uppercase(), op.path);
+                let _ = writeln!(
+                    out,
+                    "| [`{m}`](crate::{m}) | {} | {} |",
+                    cell(&request),
+                    cell(&call(domain, resource, op)),
+                    m = domain.module,
+                );
+            }
+        }
+    }
+
+    let domains: Vec<&Domain> = api.domains.values().collect();
+    let _ = write!(out, "\n| |");
+    for d in &domains {
+        let _ = write!(out, " [`{m}`](crate::{m}) |", m = d.module);
+    }
+    let _ = write!(out, "\n|---|");
+    for _ in &domains {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    let host = |d: &Domain| cell(d.server.split_once("://").map_or(d.server.as_str(), |(_, h)| h));
+    row(&mut out, "Host", &domains, |d| Some(host(d)));
+    let filters: BTreeSet<(&str, &str)> = domains
+        .iter()
+        .flat_map(|d| list_params(d))
+        .map(|p| (p.name.as_str(), p.rust_name.as_str()))
+        .collect();
+    for (name, rust) in filters {
+        let label = format!("{} ({})", cell(rust.trim_start_matches("r#")), cell(name));
+        row(&mut out, &label, &domains, |d| {
+            let params: Vec<&Param> = list_params(d).filter(|p| p.name == name).collect();
+            let mut shown: BTreeSet<String> = BTreeSet::new();
+            for p in &params {
+                if let Some(values) = enum_values(d, &p.ty) {
+                    shown.insert(values.iter().map(|v| cell(v)).collect::<Vec<_>>().join(", "));
+                } else if p.minimum.is_some() || p.maximum.is_some() {
+                    let bound = |b: Option<i64>| b.map(|b| b.to_string()).unwrap_or_default();
+                    shown.insert(cell(&format!("{}..={}", bound(p.minimum), bound(p.maximum))));
+                } else {
+                    shown.insert("any".to_owned());
+                }
+            }
+            (!shown.is_empty()).then(|| shown.into_iter().collect::<Vec<_>>().join("; "))
+        });
+    }
+    out.lines().map(docs::sanitize).map(|l| l + "\n").collect()
+}
+
+fn row(out: &mut String, label: &str, domains: &[&Domain], cell: impl Fn(&Domain) -> Option<String>) {
+    let _ = write!(out, "| {label} |");
+    for d in domains {
+        let _ = write!(out, " {} |", cell(d).unwrap_or_else(|| "—".to_owned()));
+    }
+    out.push('\n');
+}
+
+/// The optional query parameters of list operations.
+fn list_params(domain: &Domain) -> impl Iterator<Item = &Param> {
+    domain
+        .resources
+        .values()
+        .flat_map(|r| &r.operations)
+        .filter(|op| matches!(op.response, Response::Page { .. }))
+        .flat_map(|op| &op.params)
+        .filter(|p| p.location == Location::Query && !p.required)
+}
+
+/// The values of an enum, or of the enum in an array.
+fn enum_values<'d>(domain: &'d Domain, ty: &TypeRef) -> Option<Vec<&'d str>> {
+    match ty {
+        TypeRef::Array(inner) => enum_values(domain, inner),
+        TypeRef::Named(name) => match domain.types.get(name) {
+            Some(TypeDef::Enum(e)) => Some(e.variants.iter().map(|v| v.value.as_str()).collect()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
