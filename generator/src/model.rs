@@ -7,10 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Everything generated from one set of spec files: one Rust crate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Api {
     /// API domains keyed by module name (`chat_v2`).
     pub domains: BTreeMap<String, Domain>,
@@ -21,7 +21,7 @@ pub struct Api {
 }
 
 /// A product and version served from one host, such as Chat v2: one module.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Domain {
     /// Module name, also the accessor on the client (`chat_v2`).
     pub module: String,
@@ -41,7 +41,7 @@ pub struct Domain {
 
 /// One step of the navigation tree: a path that names a list, or an instance
 /// under it. A resource may exist only for navigation and own no operation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Resource {
     /// The spec's path template, if the spec has this path.
     pub path: Option<String>,
@@ -66,7 +66,7 @@ pub struct Resource {
 }
 
 /// What a navigation node stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResourceKind {
     /// A collection (`pathType: list`), or a literal path segment.
@@ -76,7 +76,7 @@ pub enum ResourceKind {
 }
 
 /// One HTTP operation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     /// The spec's `operationId` (`ListBinding`).
     pub operation_id: String,
@@ -103,7 +103,7 @@ pub struct Operation {
 }
 
 /// HTTP methods the client can send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum HttpMethod {
     /// GET.
@@ -119,7 +119,7 @@ pub enum HttpMethod {
 }
 
 /// A piece of a path template.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PathPart {
     /// Text sent as it is.
@@ -129,7 +129,7 @@ pub enum PathPart {
 }
 
 /// A parameter of an operation, or a field of a form body.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     /// Name in the spec (`BindingType`).
     pub name: String,
@@ -152,7 +152,7 @@ pub struct Param {
 }
 
 /// Where a parameter goes in the request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Location {
     /// A path segment.
@@ -168,7 +168,7 @@ pub enum Location {
 }
 
 /// What a successful response carries.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Response {
     /// No body (204, or nothing declared).
@@ -185,7 +185,7 @@ pub enum Response {
 }
 
 /// A reference to a type.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TypeRef {
     /// A UTF-8 string.
@@ -215,7 +215,7 @@ pub enum TypeRef {
 }
 
 /// A generated type.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TypeDef {
     /// A struct with named fields.
@@ -225,7 +225,7 @@ pub enum TypeDef {
 }
 
 /// A struct deserialized from JSON.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StructDef {
     /// Name in the spec (`chat.v2.service.binding`).
     pub name: String,
@@ -239,7 +239,7 @@ pub struct StructDef {
 }
 
 /// A field of a struct.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// Name in the spec (`binding_type`).
     pub name: String,
@@ -258,7 +258,7 @@ pub struct Field {
 }
 
 /// A string enum.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumDef {
     /// Name in the spec (`binding_enum_binding_type`).
     pub name: String,
@@ -269,7 +269,7 @@ pub struct EnumDef {
 }
 
 /// One known value of an enum.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Variant {
     /// The value on the wire (`apn`).
     pub value: String,
@@ -278,7 +278,7 @@ pub struct Variant {
 }
 
 /// A SID newtype such as `BindingSid` for `^BS[0-9a-fA-F]{32}$`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SidType {
     /// Two capital letters (`BS`).
     pub prefix: String,
@@ -289,7 +289,7 @@ pub struct SidType {
 }
 
 /// An operation left out of the output.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     /// The spec file.
     pub file: String,

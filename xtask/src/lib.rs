@@ -7,6 +7,7 @@ pub mod corpus;
 pub mod fuzz;
 pub mod output;
 pub mod slice;
+pub mod upstream;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -23,6 +24,39 @@ pub fn root() -> PathBuf {
 
 /// The directory, under a crate's `src/`, that holds the generated modules.
 pub const GENERATED_DIR: &str = "src/generated";
+
+/// The model a crate was generated from, as JSON, in [`GENERATED_DIR`].
+pub const MODEL: &str = "model.json";
+
+/// The directory of the crate that `target` writes.
+pub fn crate_dir(root: &Path, target: &Target) -> PathBuf {
+    match target {
+        Target::Workspace => root.join("generated"),
+        Target::Standalone(dir) | Target::Member(dir) => dir.clone(),
+    }
+}
+
+/// The model that the crate in `target` was last generated from, if any.
+pub fn generated_model(root: &Path, target: &Target) -> Option<twilio_codegen::model::Api> {
+    let path = crate_dir(root, target).join(GENERATED_DIR).join(MODEL);
+    serde_json::from_str(&fs::read_to_string(path).ok()?).ok()
+}
+
+/// The version in a crate's `Cargo.toml`, or the workspace's when it
+/// inherits it.
+pub fn crate_version(root: &Path, target: &Target) -> String {
+    let version = |path: PathBuf| -> Option<String> {
+        let text = fs::read_to_string(path).ok()?;
+        text.lines().find_map(|l| {
+            let rest = l.trim().strip_prefix("version")?.trim_start().strip_prefix('=')?;
+            Some(rest.trim().trim_matches('"').to_owned())
+        })
+    };
+    version(crate_dir(root, target).join("Cargo.toml"))
+        .filter(|v| !v.is_empty() && v.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .or_else(|| version(root.join("Cargo.toml")))
+        .unwrap_or_else(|| "0.1.0".to_owned())
+}
 
 /// Where generated code goes.
 #[derive(Debug, Clone)]
@@ -118,15 +152,15 @@ pub fn read_specs(root: &Path, paths: &[PathBuf]) -> Result<Vec<Input>, Failure>
 /// Generates code from `inputs` into `target`, writing or checking.
 pub fn codegen(root: &Path, inputs: &[Input], target: &Target, mode: Mode) -> Result<Report, Failure> {
     let output = twilio_codegen::generate(inputs).map_err(Failure::Spec)?;
-    let crate_dir = match target {
-        Target::Workspace => root.join("generated"),
-        Target::Standalone(dir) | Target::Member(dir) => dir.clone(),
-    };
+    let crate_dir = crate_dir(root, target);
     let mut files: Vec<(PathBuf, String)> = output
         .files
         .iter()
         .map(|(name, text)| (crate_dir.join(GENERATED_DIR).join(name), text.clone()))
         .collect();
+    // The model the code came from: the old side of the next change report.
+    let model = serde_json::to_string_pretty(&output.api).unwrap_or_default() + "\n";
+    files.push((crate_dir.join(GENERATED_DIR).join(MODEL), model));
     match target {
         Target::Standalone(dir) => files.extend(scaffold(root, dir, inputs, true)),
         Target::Member(dir) => files.extend(scaffold(root, dir, inputs, false)),
@@ -177,7 +211,8 @@ fn scaffold(root: &Path, dir: &Path, inputs: &[Input], own_workspace: bool) -> V
         .map(|n| {
             n.to_string_lossy().replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_', "-")
         })
-        .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .filter(|n| !n.is_empty())
+        .map(|n| if n.starts_with(|c: char| c.is_ascii_alphabetic()) { n } else { format!("twilio-{n}") })
         .unwrap_or_else(|| "twilio-generated".to_owned());
     let runtime = root.join("runtime");
     let runtime = runtime.display().to_string().replace('\\', "/");

@@ -1,39 +1,114 @@
-//! `cargo xtask`: the project's commands.
-//!
-//! - `cargo xtask codegen [--check] [--spec FILE]... [--out DIR]`
-//! - `cargo xtask corpus [--dir DIR]... [--hostile DIR]... [--no-build]`
-//! - `cargo xtask fuzz [--seconds N] [--seed S]`
-//! - `cargo xtask bench [--quick]`
-//! - `cargo xtask slice`
+//! `cargo xtask`: the project's commands; `cargo xtask help` lists them and
+//! `cargo xtask help COMMAND` (or `COMMAND --help`) explains one.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use xtask::{Mode, Target, codegen, corpus, default_specs, read_specs, root, slice};
+use clap::{Parser, Subcommand};
+use xtask::{Mode, Target, codegen, corpus, default_specs, read_specs, root, upstream};
 
-const USAGE: &str = "\
-usage:
-  cargo xtask codegen [--check] [--spec FILE]... [--out DIR]
-      Generates the client. Without --spec, reads spec/*.yaml; without --out,
-      writes the checked-in crate in generated/. --check writes nothing and
-      fails if any generated file is out of date.
-  cargo xtask corpus [--dir DIR]... [--hostile DIR]... [--no-build]
-      Generates a crate from every spec in DIR (default ../shared/twilio-oai/spec)
-      under target/corpus/, builds them with clippy -D warnings and prints a table
-      (skipped operations and why go to stderr). Specs under --hostile DIR may end
-      in a spec error instead.
-  cargo xtask fuzz [--seconds N] [--seed S]
-      Runs mutants of the fragments and the hostile specs through the generator
-      for N seconds (default 60) from seed S (default: the clock); any panic is
-      reported with the seed that reproduces it. Build with --release for speed.
-  cargo xtask bench [--quick]
-      Measures the generator (per stage, against the parse floor, and as a whole
-      release process), the generated code's size and compile time, and the
-      client's paging throughput and memory; writes BENCHMARKS.md. Runs itself
-      in release mode. --quick skips compile times and takes fewer samples.
-  cargo xtask slice
-      Cuts the Bindings fragments in spec/ out of ../shared/twilio-oai/spec.";
+/// The project's commands: generate the client, follow Twilio's spec, and
+/// test and measure the generator.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generates the client: from spec/*.yaml into generated/, or from
+    /// --spec files into a standalone crate in --out. Prints what changed in
+    /// the API since the last run.
+    Codegen {
+        /// Write nothing; fail, naming each stale file, if any is out of date.
+        #[arg(long)]
+        check: bool,
+        /// Print nothing but errors and skipped operations.
+        #[arg(long, short)]
+        quiet: bool,
+        #[command(flatten)]
+        specs: Specs,
+    },
+    /// Prints the API change report between the model the crate was last
+    /// generated from and the specs as they are now, without writing.
+    Report {
+        #[command(flatten)]
+        specs: Specs,
+    },
+    /// Stores new upstream specs in spec/upstream/, cuts the fragments again,
+    /// regenerates generated/ and prints the API change report, which also
+    /// goes into generated/CHANGELOG.md. Nothing changes if a spec fails to
+    /// load; running it again with the same input changes nothing.
+    UpdateSpec {
+        /// A twilio-oai checkout, or upstream spec files (a name ending in
+        /// twilio_chat_v2.yaml or twilio_conversations_v1.yaml).
+        #[arg(long, required = true, num_args = 1..)]
+        from: Vec<PathBuf>,
+    },
+    /// Cuts the Bindings fragments in spec/ out of the upstream specs in
+    /// spec/upstream/.
+    Slice,
+    /// Generates a crate from every spec in the folders under target/corpus/,
+    /// builds them with clippy -D warnings, counts their doctests (there must
+    /// be none) and prints a table. Skipped operations go to stderr.
+    Corpus {
+        /// A folder of specs that must generate (default: spec/upstream and
+        /// spec/history).
+        #[arg(long)]
+        dir: Vec<PathBuf>,
+        /// A folder of specs that may end in a spec error instead.
+        #[arg(long)]
+        hostile: Vec<PathBuf>,
+        /// Generate only; skip clippy and the doctest count.
+        #[arg(long)]
+        no_build: bool,
+    },
+    /// Runs mutants of the fragments and the hostile specs through the
+    /// generator; any panic or hang is reported with the seed that reproduces
+    /// it. Build with --release for speed.
+    Fuzz {
+        /// How long to run.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// The first seed (default: the clock).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Measures the generator, the generated code and the client; writes
+    /// BENCHMARKS.md. Runs itself in release mode.
+    Bench {
+        /// Skip compile times and take fewer samples.
+        #[arg(long)]
+        quick: bool,
+    },
+}
+
+/// Which specs to generate from, and where to.
+#[derive(clap::Args)]
+struct Specs {
+    /// A spec file (repeatable; default: spec/*.yaml).
+    #[arg(long)]
+    spec: Vec<PathBuf>,
+    /// The directory of a standalone crate to write (default: generated/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+impl Specs {
+    fn resolve(self) -> Result<(Vec<twilio_codegen::Input>, Target), String> {
+        let root = root();
+        let specs = if self.spec.is_empty() { default_specs(&root).map_err(|e| e.to_string())? } else { self.spec };
+        let inputs = read_specs(&root, &specs).map_err(|e| e.to_string())?;
+        let target = match self.out {
+            Some(dir) => Target::Standalone(std::path::absolute(&dir).unwrap_or(dir)),
+            None => Target::Workspace,
+        };
+        Ok((inputs, target))
+    }
+}
 
 fn main() -> ExitCode {
     // openapiv3 panics on some malformed specs; the generator turns those
@@ -44,18 +119,14 @@ fn main() -> ExitCode {
             default_hook(info);
         }
     }));
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("codegen") => run_codegen(&args[1..]),
-        Some("slice") => run_slice(),
-        Some("corpus") => run_corpus(&args[1..]),
-        Some("fuzz") => run_fuzz(&args[1..]),
-        Some("bench") => run_bench(&args[1..]),
-        Some("-h" | "--help") | None => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
+    let result = match Cli::parse().command {
+        Command::Codegen { check, quiet, specs } => run_codegen(check, quiet, specs),
+        Command::Report { specs } => run_report(specs),
+        Command::UpdateSpec { from } => run_update(&from),
+        Command::Slice => run_slice(),
+        Command::Corpus { dir, hostile, no_build } => run_corpus(dir, hostile, !no_build),
+        Command::Fuzz { seconds, seed } => run_fuzz(seconds, seed),
+        Command::Bench { quick } => run_bench(quick),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -66,31 +137,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_codegen(args: &[String]) -> Result<(), String> {
-    let mut mode = Mode::Write;
-    let mut specs: Vec<PathBuf> = Vec::new();
-    let mut out: Option<PathBuf> = None;
-    let mut quiet = false;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--check" => mode = Mode::Check,
-            "--quiet" | "-q" => quiet = true,
-            "--spec" => specs.push(iter.next().ok_or("--spec needs a file")?.into()),
-            "--out" => out = Some(iter.next().ok_or("--out needs a directory")?.into()),
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-        }
-    }
+fn run_codegen(check: bool, quiet: bool, specs: Specs) -> Result<(), String> {
+    let mode = if check { Mode::Check } else { Mode::Write };
     let started = Instant::now();
     let root = root();
-    if specs.is_empty() {
-        specs = default_specs(&root).map_err(|e| e.to_string())?;
-    }
-    let inputs = read_specs(&root, &specs).map_err(|e| e.to_string())?;
-    let target = match out {
-        Some(dir) => Target::Standalone(std::path::absolute(&dir).unwrap_or(dir)),
-        None => Target::Workspace,
-    };
+    let (inputs, target) = specs.resolve()?;
+    let old = xtask::generated_model(&root, &target);
     let report = codegen(&root, &inputs, &target, mode).map_err(|e| e.to_string())?;
     for line in &report.skipped {
         eprintln!("{line}");
@@ -108,10 +160,20 @@ fn run_codegen(args: &[String]) -> Result<(), String> {
             )
             .collect();
         if !stale.is_empty() {
-            return Err(stale.join("\n"));
+            return Err(format!(
+                "{}
+`cargo xtask report` shows what changed in the API; `cargo xtask codegen` applies it.",
+                stale.join("\n")
+            ));
         }
     }
     if !quiet {
+        if let (Mode::Write, Some(old), Some(new)) = (mode, old, xtask::generated_model(&root, &target)) {
+            let changes = twilio_codegen::diff::diff(&old, &new);
+            if !changes.is_empty() {
+                eprintln!("{}", twilio_codegen::diff::render(&changes, &xtask::crate_version(&root, &target)));
+            }
+        }
         let verb = if mode == Mode::Check { "checked" } else { "generated" };
         eprintln!(
             "{verb} {} files ({} lines) from {} specs in {:.1} ms: {} changed, {} removed, {} skipped operations",
@@ -127,36 +189,47 @@ fn run_codegen(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn run_slice() -> Result<(), String> {
+fn run_report(specs: Specs) -> Result<(), String> {
     let root = root();
-    let upstream = root.join("../shared/twilio-oai/spec");
-    for fragment in slice::FRAGMENTS {
-        let source = upstream.join(fragment.upstream);
-        let text = std::fs::read_to_string(&source).map_err(|e| format!("{}: {e}", source.display()))?;
-        let cut = slice::slice(&text, fragment.paths).map_err(|e| format!("{}: {e}", source.display()))?;
-        let target = root.join("spec").join(fragment.file);
-        std::fs::write(&target, cut).map_err(|e| format!("{}: {e}", target.display()))?;
-        eprintln!("wrote spec/{} from {}", fragment.file, fragment.upstream);
+    let (inputs, target) = specs.resolve()?;
+    let old = xtask::generated_model(&root, &target)
+        .ok_or("no model of the generated crate (src/generated/model.json): run `cargo xtask codegen` first")?;
+    let new = twilio_codegen::generate(&inputs).map_err(|e| format!("error: {e}"))?;
+    let changes = twilio_codegen::diff::diff(&old, &new.api);
+    println!("{}", twilio_codegen::diff::render(&changes, &xtask::crate_version(&root, &target)));
+    Ok(())
+}
+
+fn run_update(from: &[PathBuf]) -> Result<(), String> {
+    let root = root();
+    let incoming = upstream::find(from).map_err(|e| format!("error: {e}"))?;
+    let update = upstream::update(&root, &incoming).map_err(|e| e.to_string())?;
+    println!("{}", update.report);
+    for file in &update.written {
+        eprintln!("wrote {file}");
     }
     Ok(())
 }
 
-fn run_corpus(args: &[String]) -> Result<(), String> {
+fn run_slice() -> Result<(), String> {
     let root = root();
-    let mut dirs: Vec<(PathBuf, bool)> = Vec::new();
-    let mut build = true;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--dir" => dirs.push((iter.next().ok_or("--dir needs a directory")?.into(), false)),
-            "--hostile" => dirs.push((iter.next().ok_or("--hostile needs a directory")?.into(), true)),
-            "--no-build" => build = false,
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-        }
+    let upstream = upstream::stored(&root).map_err(|e| e.to_string())?;
+    let fragments = upstream::cut(&upstream)?;
+    for (file, text) in fragments {
+        let target = root.join("spec").join(&file);
+        std::fs::write(&target, text).map_err(|e| format!("{}: {e}", target.display()))?;
+        eprintln!("wrote spec/{file} from {}", upstream::UPSTREAM_DIR);
     }
-    if dirs.iter().all(|(_, hostile)| *hostile) {
-        dirs.push((root.join("../shared/twilio-oai/spec"), false));
+    Ok(())
+}
+
+fn run_corpus(dirs: Vec<PathBuf>, hostile: Vec<PathBuf>, build: bool) -> Result<(), String> {
+    let root = root();
+    let mut dirs: Vec<(PathBuf, bool)> = dirs.into_iter().map(|d| (d, false)).collect();
+    if dirs.is_empty() {
+        dirs = vec![(root.join(upstream::UPSTREAM_DIR), false), (root.join("spec/history"), false)];
     }
+    dirs.extend(hostile.into_iter().map(|d| (d, true)));
     let started = Instant::now();
     let (rows, build_secs) = corpus::run(&root, &dirs, build).map_err(|e| e.to_string())?;
     let table = corpus::table(&rows, build_secs);
@@ -167,23 +240,10 @@ fn run_corpus(args: &[String]) -> Result<(), String> {
     if failed.is_empty() { Ok(()) } else { Err(format!("failed: {}", failed.join(", "))) }
 }
 
-fn run_fuzz(args: &[String]) -> Result<(), String> {
-    let mut seconds = 60u64;
-    let mut seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        let mut number = |name: &str| -> Result<u64, String> {
-            iter.next().and_then(|v| v.parse().ok()).ok_or_else(|| format!("{name} needs a number"))
-        };
-        match arg.as_str() {
-            "--seconds" => seconds = number("--seconds")?,
-            "--seed" => seed = number("--seed")?,
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
-        }
-    }
+fn run_fuzz(seconds: u64, seed: Option<u64>) -> Result<(), String> {
+    let seed = seed.unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+    });
     let seeds = xtask::fuzz_seeds(&root()).map_err(|e| e.to_string())?;
     // Panics are findings; the report lists each once.
     std::panic::set_hook(Box::new(|_| {}));
@@ -242,8 +302,7 @@ The generator's dependencies (openapiv3, serde_yaml, quote, syn, prettyplease, h
 never reach users: they belong to `twilio-codegen` and `xtask`.
 ";
 
-fn run_bench(args: &[String]) -> Result<(), String> {
-    let quick = args.iter().any(|a| a == "--quick");
+fn run_bench(quick: bool) -> Result<(), String> {
     let root = root();
     if cfg!(debug_assertions) {
         // Timings of a debug build mean nothing: run the release build.
@@ -251,7 +310,7 @@ fn run_bench(args: &[String]) -> Result<(), String> {
             std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
                 .current_dir(&root)
                 .args(["run", "--quiet", "--release", "-p", "xtask", "--", "bench"])
-                .args(args)
+                .args(quick.then_some("--quick"))
                 .status()
                 .map_err(|e| e.to_string())?;
         return if status.success() { Ok(()) } else { Err("the release benchmark failed".to_owned()) };

@@ -122,18 +122,28 @@ pub fn plan(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Plan, Failu
     Ok(plan)
 }
 
-/// Writes the plan: every file to an exclusive temporary beside it first,
-/// then all renamed into place, stale files deleted and the manifest
-/// updated. A failure while staging removes the temporaries and leaves the
-/// directory as it was.
+/// Writes the plan with [`write_all`], manifest included, then deletes the
+/// stale files.
 pub fn apply(dir: &Path, plan: &Plan) -> Result<(), Failure> {
     let mut writes: Vec<(PathBuf, Vec<u8>)> =
         plan.changed.iter().map(|(rel, text)| (dir.join(rel), text.clone().into_bytes())).collect();
     if plan.manifest_changed {
         writes.push((dir.join(MANIFEST), manifest_text(&plan.manifest).into_bytes()));
     }
+    write_all(&writes)?;
+    for rel in &plan.stale {
+        let path = dir.join(rel);
+        fs::remove_file(&path).map_err(|e| Failure::Io(path, e))?;
+    }
+    Ok(())
+}
+
+/// Writes every file to an exclusive temporary beside it, then renames
+/// them all into place; a failure while staging removes the temporaries and
+/// leaves every file as it was.
+pub fn write_all(writes: &[(PathBuf, Vec<u8>)]) -> Result<(), Failure> {
     let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
-    for (path, bytes) in &writes {
+    for (path, bytes) in writes {
         match stage(path, bytes) {
             Ok(temp) => staged.push((temp, path)),
             Err(error) => {
@@ -146,10 +156,6 @@ pub fn apply(dir: &Path, plan: &Plan) -> Result<(), Failure> {
     }
     for (temp, path) in &staged {
         fs::rename(temp, path).map_err(|e| Failure::Io(path.to_path_buf(), e))?;
-    }
-    for rel in &plan.stale {
-        let path = dir.join(rel);
-        fs::remove_file(&path).map_err(|e| Failure::Io(path, e))?;
     }
     Ok(())
 }
