@@ -36,8 +36,11 @@ pub fn next_version(current: &str, changes: &[Change]) -> Option<String> {
         return None;
     }
     let parts: Vec<u64> = current.split('.').map(|p| p.parse().unwrap_or(0)).collect();
-    let (major, minor, patch) =
-        (parts.first().copied().unwrap_or(0), parts.get(1).copied().unwrap_or(0), parts.get(2).copied().unwrap_or(0));
+    let (major, minor, patch) = (
+        parts.first().copied().unwrap_or(0),
+        parts.get(1).copied().unwrap_or(0),
+        parts.get(2).copied().unwrap_or(0),
+    );
     let breaking = changes.iter().any(|c| c.breaking);
     Some(match (major, breaking) {
         (0, true) => format!("0.{}.0", minor + 1),
@@ -78,7 +81,9 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
     for module in keys(&old.domains, &new.domains) {
         match (old.domains.get(&module), new.domains.get(&module)) {
             (Some(a), Some(b)) => report.domain(a, b),
-            (Some(a), None) => report.push(true, &a.module, "module removed", &format!("server {}", a.server)),
+            (Some(a), None) => {
+                report.push(true, &a.module, "module removed", &format!("server {}", a.server))
+            }
             (None, Some(b)) => report.push(false, &b.module, "new module", &format!("server {}", b.server)),
             (None, None) => {}
         }
@@ -127,9 +132,12 @@ impl Report {
         for prefix in keys(&old.sids, &new.sids) {
             let spec = format!("SID pattern ^{prefix}[0-9a-fA-F]{{32}}$");
             match (old.sids.get(&prefix), new.sids.get(&prefix)) {
-                (Some(a), Some(b)) if a.rust_name != b.rust_name => {
-                    self.push(true, &format!("sid::{}", a.rust_name), &format!("renamed to `sid::{}`", b.rust_name), &spec)
-                }
+                (Some(a), Some(b)) if a.rust_name != b.rust_name => self.push(
+                    true,
+                    &format!("sid::{}", a.rust_name),
+                    &format!("renamed to `sid::{}`", b.rust_name),
+                    &spec,
+                ),
                 (Some(a), None) => self.push(true, &format!("sid::{}", a.rust_name), "removed", &spec),
                 (None, Some(b)) => self.push(false, &format!("sid::{}", b.rust_name), "new SID type", &spec),
                 _ => {}
@@ -140,7 +148,12 @@ impl Report {
     fn domain(&mut self, a: &Domain, b: &Domain) {
         let module = &a.module;
         if a.rust_name != b.rust_name {
-            self.push(true, &format!("{module}::{}", a.rust_name), &format!("renamed to `{}`", b.rust_name), "the API");
+            self.push(
+                true,
+                &format!("{module}::{}", a.rust_name),
+                &format!("renamed to `{}`", b.rust_name),
+                "the API",
+            );
         }
         if a.server != b.server {
             self.push(
@@ -209,7 +222,12 @@ impl Report {
         }
         for (bound, a, b, tighter) in [
             ("minimum", p.minimum, q.minimum, q.minimum > p.minimum),
-            ("maximum", p.maximum, q.maximum, q.maximum.is_some() && (p.maximum.is_none() || q.maximum < p.maximum)),
+            (
+                "maximum",
+                p.maximum,
+                q.maximum,
+                q.maximum.is_some() && (p.maximum.is_none() || q.maximum < p.maximum),
+            ),
         ] {
             if a != b {
                 let show = |v: Option<i64>| v.map_or("none".to_owned(), |v| v.to_string());
@@ -219,12 +237,19 @@ impl Report {
                     (None, Some(hi)) => format!("values are now clamped to ..={hi}"),
                     (None, None) => "values are no longer clamped".to_owned(),
                 };
-                let kind = if tighter { "tighter clamp, the same call may send less" } else { "looser clamp" };
-                self.push(tighter, &rust, &format!("{effect} ({kind})"), &format!("{spec}: {bound} {} → {}", show(a), show(b)));
+                let kind =
+                    if tighter { "tighter clamp, the same call may send less" } else { "looser clamp" };
+                self.push(
+                    tighter,
+                    &rust,
+                    &format!("{effect} ({kind})"),
+                    &format!("{spec}: {bound} {} → {}", show(a), show(b)),
+                );
             }
         }
         if p.pii != q.pii {
-            let what = if q.pii { "now personal data, redacted in Debug" } else { "no longer marked personal data" };
+            let what =
+                if q.pii { "now personal data, redacted in Debug" } else { "no longer marked personal data" };
             self.push(false, &rust, what, &format!("{spec}: x-twilio.pii"));
         }
     }
@@ -245,15 +270,21 @@ impl Report {
                         _ => self.push(true, &rust, "changed between struct and enum", &spec),
                     }
                 }
-                (Some((ra, _)), None) => self.push(true, &format!("{module}::{ra}"), "type removed", &format!("schema {name}")),
-                (None, Some((rb, _))) => self.push(false, &format!("{module}::{rb}"), "new type", &format!("schema {name}")),
+                (Some((ra, _)), None) => {
+                    self.push(true, &format!("{module}::{ra}"), "type removed", &format!("schema {name}"))
+                }
+                (None, Some((rb, _))) => {
+                    self.push(false, &format!("{module}::{rb}"), "new type", &format!("schema {name}"))
+                }
                 (None, None) => {}
             }
         }
     }
 
     fn structure(&mut self, rust: &str, x: &StructDef, y: &StructDef, spec: &str) {
-        let fields = |s: &StructDef| -> BTreeMap<String, Field> { s.fields.iter().map(|f| (f.name.clone(), f.clone())).collect() };
+        let fields = |s: &StructDef| -> BTreeMap<String, Field> {
+            s.fields.iter().map(|f| (f.name.clone(), f.clone())).collect()
+        };
         let (fa, fb) = (fields(x), fields(y));
         for name in keys(&fa, &fb) {
             let spec = format!("{spec}, property {name}");
@@ -267,17 +298,35 @@ impl Report {
                         self.push(true, &field, &format!("type {} is now {}", ty(&f.ty), ty(&g.ty)), &spec);
                     }
                     if f.optional != g.optional {
-                        let what = if g.optional { "now an Option (nullable or not required)" } else { "no longer an Option" };
+                        let what = if g.optional {
+                            "now an Option (nullable or not required)"
+                        } else {
+                            "no longer an Option"
+                        };
                         self.push(true, &field, what, &spec);
                     }
                     if f.pii != g.pii {
-                        let what = if g.pii { "now personal data, redacted in Debug" } else { "no longer marked personal data" };
+                        let what = if g.pii {
+                            "now personal data, redacted in Debug"
+                        } else {
+                            "no longer marked personal data"
+                        };
                         self.push(false, &field, what, &format!("{spec}: x-twilio.pii"));
                     }
                 }
-                (Some(f), None) => self.push(true, &format!("{rust}::{}", f.rust_name.trim_start_matches("r#")), "field removed", &spec),
+                (Some(f), None) => self.push(
+                    true,
+                    &format!("{rust}::{}", f.rust_name.trim_start_matches("r#")),
+                    "field removed",
+                    &spec,
+                ),
                 // Users build input structs with literals, which a new field breaks.
-                (None, Some(g)) => self.push(y.input, &format!("{rust}::{}", g.rust_name.trim_start_matches("r#")), "new field", &spec),
+                (None, Some(g)) => self.push(
+                    y.input,
+                    &format!("{rust}::{}", g.rust_name.trim_start_matches("r#")),
+                    "new field",
+                    &spec,
+                ),
                 (None, None) => {}
             }
         }
@@ -296,7 +345,9 @@ impl Report {
                 }
                 // Received values still arrive, as `Unknown`; matching on the variant breaks.
                 (Some(a), None) => self.push(true, &format!("{rust}::{a}"), "value removed", &spec),
-                (None, Some(b)) => self.push(false, &format!("{rust}::{b}"), "new value (the enum is non-exhaustive)", &spec),
+                (None, Some(b)) => {
+                    self.push(false, &format!("{rust}::{b}"), "new value (the enum is non-exhaustive)", &spec)
+                }
                 _ => {}
             }
         }
@@ -331,7 +382,8 @@ fn types(domain: &Domain) -> BTreeMap<String, (&str, &TypeDef)> {
             TypeDef::Struct(s) => &s.name,
             TypeDef::Enum(e) => &e.name,
         };
-        let key = if name.is_empty() || out.contains_key(name) { format!("{name} ({rust})") } else { name.clone() };
+        let key =
+            if name.is_empty() || out.contains_key(name) { format!("{name} ({rust})") } else { name.clone() };
         out.insert(key, (rust.as_str(), def));
     }
     out

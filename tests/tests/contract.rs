@@ -62,7 +62,7 @@ impl Prism {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("a free port");
-        let spec = root().join("../shared/twilio-oai/spec").join(spec);
+        let spec = root().join("spec/upstream").join(spec);
         let mut child = Command::new(prism_binary())
             .args([
                 "mock",
@@ -200,8 +200,7 @@ fn binding() -> BindingSid {
 /// The named examples of each operation's success response in the upstream
 /// spec, keyed by `(METHOD, path)`.
 fn examples(spec: &str) -> BTreeMap<(String, String), Vec<String>> {
-    let text =
-        std::fs::read_to_string(root().join("../shared/twilio-oai/spec").join(spec)).expect("upstream spec");
+    let text = std::fs::read_to_string(root().join("spec/upstream").join(spec)).expect("upstream spec");
     let doc: serde_json::Value = serde_yaml::from_str(&text).expect("upstream spec is YAML");
     let mut out = BTreeMap::new();
     for fragment in xtask::slice::FRAGMENTS.iter().filter(|f| f.upstream == spec) {

@@ -78,8 +78,7 @@ fn generated_docs_hold_no_code_and_no_html() {
         let Ok(output) = generate(&[Input { name: name.clone(), text }]) else { continue };
         generated += 1;
         for (file, code) in &output.files {
-            let blocks_of_file =
-                if file.ends_with(".md") { vec![code.clone()] } else { doc_blocks(code) };
+            let blocks_of_file = if file.ends_with(".md") { vec![code.clone()] } else { doc_blocks(code) };
             for block in blocks_of_file {
                 blocks += 1;
                 if let Some(found) = code_or_html(&block) {

@@ -35,6 +35,6 @@ fn a_changed_description_names_the_stale_file() {
             "The SID of the Binding resource to fetch, edited.",
         );
     });
-    assert_eq!(report.changed, ["generated/src/generated/chat_v2.rs"]);
+    assert_eq!(report.changed, ["generated/src/generated/chat_v2.rs", "generated/src/generated/model.json"]);
     assert!(report.removed.is_empty());
 }

@@ -82,7 +82,7 @@ fn zero() -> Stages {
 
 /// The median wall time of running the release `xtask` binary with `args`.
 pub fn process(root: &Path, args: &[String], runs: usize) -> f64 {
-    let binary = root.join("target/release/xtask");
+    let binary = crate::target_dir(root).join("release/xtask");
     let samples = (0..runs)
         .map(|_| {
             let t = Instant::now();
@@ -108,20 +108,26 @@ fn cargo_seconds(root: &Path, args: &[&str], target: Option<&Path>) -> f64 {
 /// Runs every benchmark and returns `BENCHMARKS.md`.
 pub fn run(root: &Path, quick: bool) -> Result<String, String> {
     let runs = if quick { 5 } else { 21 };
-    let upstream = root.join("../shared/twilio-oai/spec");
+    let upstream = root.join(crate::upstream::UPSTREAM_DIR);
     let read = |paths: Vec<PathBuf>| crate::read_specs(root, &paths).map_err(|e| e.to_string());
     let fragments = crate::default_specs(root).map_err(|e| e.to_string())?;
-    let mut corpus: Vec<PathBuf> = fs::read_dir(&upstream)
-        .map_err(|e| format!("{}: {e}", upstream.display()))?
-        .flatten()
-        .map(|e| e.path())
+    // Twilio's whole API, where `../shared` holds it beside the repository;
+    // otherwise the specs the repository carries.
+    let shared = root.join("../shared/twilio-oai/spec");
+    let corpus_dirs =
+        if shared.is_dir() { vec![shared] } else { vec![upstream.clone(), root.join("spec/history")] };
+    let mut corpus: Vec<PathBuf> = corpus_dirs
+        .iter()
+        .flat_map(|dir| fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     corpus.sort();
+    let corpus_label = format!("{} Twilio specs, one crate each", corpus.len());
     let sets: Vec<(&str, Vec<PathBuf>)> = vec![
         ("three Bindings fragments", fragments.clone()),
         ("twilio_chat_v2.yaml", vec![upstream.join("twilio_chat_v2.yaml")]),
         ("twilio_conversations_v1.yaml", vec![upstream.join("twilio_conversations_v1.yaml")]),
-        ("all 43 specs, one crate each", corpus.clone()),
+        (corpus_label.as_str(), corpus.clone()),
     ];
 
     let mut out = String::new();
@@ -160,7 +166,7 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
 
     let _ = writeln!(out, "\n## Generator, whole process (release, median of {runs} runs, wall ms)\n");
     let _ = writeln!(out, "| command | wall |\n|---|---:|");
-    let scratch = root.join("target/bench-out");
+    let scratch = crate::target_dir(root).join("bench-out");
     let spec_out = |spec: &Path| -> Vec<String> {
         let name = spec.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         vec![
@@ -199,7 +205,8 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
         (0..corpus_runs).map(|_| corpus.iter().map(|spec| process(root, &spec_out(spec), 1)).sum()).collect();
     let _ = writeln!(
         out,
-        "| all 43 specs, one `codegen --spec … --out DIR` process each (sum; median of {corpus_runs}) | {:.1} |",
+        "| {} specs, one `codegen --spec … --out DIR` process each (sum; median of {corpus_runs}) | {:.1} |",
+        corpus.len(),
         median(total)
     );
 
@@ -226,7 +233,7 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
     if !quick {
         let _ = writeln!(out, "\n## Compile time (seconds, wall)\n");
         let _ = writeln!(out, "| build | time |\n|---|---:|");
-        let clean = root.join("target/bench-clean");
+        let clean = crate::target_dir(root).join("bench-clean");
         let _ = fs::remove_dir_all(&clean);
         let full = cargo_seconds(root, &["build", "-q", "-p", "twilio-bindings"], Some(&clean));
         let lib = root.join("generated/src/lib.rs");

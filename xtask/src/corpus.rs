@@ -42,12 +42,23 @@ impl Row {
     }
 }
 
+/// What the build of the corpus found.
+#[derive(Debug, Default)]
+pub struct Build {
+    /// Wall time of clippy and the doctest count, in seconds.
+    pub seconds: f64,
+    /// Every doctest rustdoc found in the generated crates (there must be none:
+    /// spec text never becomes code).
+    pub doctests: Vec<String>,
+}
+
 /// Generates every spec in `dirs` into `target/corpus/` and, if `build`,
-/// runs clippy over them. Returns the rows and the build's wall time.
+/// runs clippy over them and has rustdoc list their doctests. Returns the
+/// rows and what the build found.
 /// `dirs` pairs each folder with whether its specs are hostile (a spec error
 /// is then the expected outcome).
-pub fn run(root: &Path, dirs: &[(PathBuf, bool)], build: bool) -> Result<(Vec<Row>, f64), Failure> {
-    let scratch = root.join("target/corpus");
+pub fn run(root: &Path, dirs: &[(PathBuf, bool)], build: bool) -> Result<(Vec<Row>, Build), Failure> {
+    let scratch = crate::target_dir(root).join("corpus");
     let mut specs: Vec<(PathBuf, bool)> = Vec::new();
     for (dir, hostile) in dirs {
         let entries = fs::read_dir(dir).map_err(|e| Failure::Io(dir.clone(), e))?;
@@ -99,13 +110,14 @@ pub fn run(root: &Path, dirs: &[(PathBuf, bool)], build: bool) -> Result<(Vec<Ro
         });
     }
 
-    let mut build_secs = 0.0;
+    let mut found = Build::default();
     if build {
         let started = Instant::now();
         build_all(root, &scratch, &mut rows)?;
-        build_secs = started.elapsed().as_secs_f64();
+        found.doctests = doctests(root, &scratch)?;
+        found.seconds = started.elapsed().as_secs_f64();
     }
-    Ok((rows, build_secs))
+    Ok((rows, found))
 }
 
 /// Builds the generated crates with `cargo clippy -D warnings` and records
@@ -124,7 +136,7 @@ fn build_all(root: &Path, scratch: &Path, rows: &mut [Row]) -> Result<(), Failur
 
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .current_dir(scratch)
-        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("CARGO_TARGET_DIR", crate::target_dir(root))
         .args([
             "clippy",
             "--workspace",
@@ -159,8 +171,30 @@ fn build_all(root: &Path, scratch: &Path, rows: &mut [Row]) -> Result<(), Failur
     Ok(())
 }
 
+/// Every doctest in the corpus, as rustdoc lists them. Listed, never run:
+/// a doctest here would be spec text.
+fn doctests(root: &Path, scratch: &Path) -> Result<Vec<String>, Failure> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .current_dir(scratch)
+        .env("CARGO_TARGET_DIR", crate::target_dir(root))
+        .args(["test", "--doc", "--workspace", "--no-fail-fast", "--quiet", "--", "--list"])
+        .output()
+        .map_err(|e| Failure::Io(scratch.to_path_buf(), e))?;
+    let listed = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        let log = String::from_utf8_lossy(&output.stderr);
+        let last = log.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default();
+        return Err(Failure::Io(
+            scratch.to_path_buf(),
+            std::io::Error::other(format!("cargo test --doc -- --list failed: {last}")),
+        ));
+    }
+    Ok(listed.lines().filter(|l| l.ends_with(": test")).map(str::to_owned).collect())
+}
+
 /// The rows as a Markdown table with a total line.
-pub fn table(rows: &[Row], build_secs: f64) -> String {
+pub fn table(rows: &[Row], build: &Build) -> String {
+    let build_secs = build.seconds;
     let mut out = String::from(
         "| spec | operations | skipped | lines | generation (ms) | result |\n|---|---:|---:|---:|---:|---|\n",
     );
@@ -178,8 +212,9 @@ pub fn table(rows: &[Row], build_secs: f64) -> String {
     let ok = rows.iter().filter(|r| r.result == "ok").count();
     let _ = writeln!(
         out,
-        "| **{} specs** | {ops} | {skipped} | {lines} | {millis:.1} | {ok} ok; clippy {build_secs:.1} s |",
-        rows.len()
+        "| **{} specs** | {ops} | {skipped} | {lines} | {millis:.1} | {ok} ok; {} doctests; clippy and doctest list {build_secs:.1} s |",
+        rows.len(),
+        build.doctests.len()
     );
     out
 }

@@ -100,7 +100,8 @@ struct Specs {
 impl Specs {
     fn resolve(self) -> Result<(Vec<twilio_codegen::Input>, Target), String> {
         let root = root();
-        let specs = if self.spec.is_empty() { default_specs(&root).map_err(|e| e.to_string())? } else { self.spec };
+        let specs =
+            if self.spec.is_empty() { default_specs(&root).map_err(|e| e.to_string())? } else { self.spec };
         let inputs = read_specs(&root, &specs).map_err(|e| e.to_string())?;
         let target = match self.out {
             Some(dir) => Target::Standalone(std::path::absolute(&dir).unwrap_or(dir)),
@@ -171,7 +172,10 @@ fn run_codegen(check: bool, quiet: bool, specs: Specs) -> Result<(), String> {
         if let (Mode::Write, Some(old), Some(new)) = (mode, old, xtask::generated_model(&root, &target)) {
             let changes = twilio_codegen::diff::diff(&old, &new);
             if !changes.is_empty() {
-                eprintln!("{}", twilio_codegen::diff::render(&changes, &xtask::crate_version(&root, &target)));
+                eprintln!(
+                    "{}",
+                    twilio_codegen::diff::render(&changes, &xtask::crate_version(&root, &target))
+                );
             }
         }
         let verb = if mode == Mode::Check { "checked" } else { "generated" };
@@ -192,8 +196,9 @@ fn run_codegen(check: bool, quiet: bool, specs: Specs) -> Result<(), String> {
 fn run_report(specs: Specs) -> Result<(), String> {
     let root = root();
     let (inputs, target) = specs.resolve()?;
-    let old = xtask::generated_model(&root, &target)
-        .ok_or("no model of the generated crate (src/generated/model.json): run `cargo xtask codegen` first")?;
+    let old = xtask::generated_model(&root, &target).ok_or(
+        "no model of the generated crate (src/generated/model.json): run `cargo xtask codegen` first",
+    )?;
     let new = twilio_codegen::generate(&inputs).map_err(|e| format!("error: {e}"))?;
     let changes = twilio_codegen::diff::diff(&old, &new.api);
     println!("{}", twilio_codegen::diff::render(&changes, &xtask::crate_version(&root, &target)));
@@ -231,18 +236,24 @@ fn run_corpus(dirs: Vec<PathBuf>, hostile: Vec<PathBuf>, build: bool) -> Result<
     }
     dirs.extend(hostile.into_iter().map(|d| (d, true)));
     let started = Instant::now();
-    let (rows, build_secs) = corpus::run(&root, &dirs, build).map_err(|e| e.to_string())?;
-    let table = corpus::table(&rows, build_secs);
+    let (rows, found) = corpus::run(&root, &dirs, build).map_err(|e| e.to_string())?;
+    let table = corpus::table(&rows, &found);
     println!("{table}");
-    let _ = std::fs::write(root.join("target/corpus/report.md"), &table);
+    let _ = std::fs::write(xtask::target_dir(&root).join("corpus/report.md"), &table);
     eprintln!("corpus: {} specs in {:.1} s", rows.len(), started.elapsed().as_secs_f64());
     let failed: Vec<&str> = rows.iter().filter(|r| !r.passed()).map(|r| r.name.as_str()).collect();
+    if !found.doctests.is_empty() {
+        return Err(format!("spec text became doctests:\n{}", found.doctests.join("\n")));
+    }
     if failed.is_empty() { Ok(()) } else { Err(format!("failed: {}", failed.join(", "))) }
 }
 
 fn run_fuzz(seconds: u64, seed: Option<u64>) -> Result<(), String> {
     let seed = seed.unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default()
     });
     let seeds = xtask::fuzz_seeds(&root()).map_err(|e| e.to_string())?;
     // Panics are findings; the report lists each once.

@@ -66,7 +66,8 @@ pub fn cut(upstream: &BTreeMap<String, String>) -> Result<BTreeMap<String, Strin
             let text = upstream
                 .get(fragment.upstream)
                 .ok_or_else(|| format!("{UPSTREAM_DIR}/{} is missing", fragment.upstream))?;
-            let cut = slice::slice(text, fragment.paths).map_err(|e| format!("{}: {e}", fragment.upstream))?;
+            let cut =
+                slice::slice(text, fragment.paths).map_err(|e| format!("{}: {e}", fragment.upstream))?;
             Ok((fragment.file.to_owned(), cut))
         })
         .collect()
@@ -97,14 +98,18 @@ pub struct Incoming {
 }
 
 /// Finds the upstream specs in `paths`: twilio-oai checkouts (their
-/// `spec/yaml/` folder) or spec files whose names end in an upstream name
-/// (`2025-07-03_4ae76f3_twilio_chat_v2.yaml` is `twilio_chat_v2.yaml`).
+/// `spec/yaml/` folder; the commit comes from git) or spec files whose names
+/// end in an upstream name (`2025-07-03_4ae76f3_twilio_chat_v2.yaml` is
+/// `twilio_chat_v2.yaml` at commit `4ae76f3` of 2025-07-03).
 pub fn find(paths: &[PathBuf]) -> Result<Vec<Incoming>, String> {
     let known = upstream_names();
     let mut found: BTreeMap<String, Incoming> = BTreeMap::new();
     for path in paths {
-        let files: Vec<PathBuf> = if path.is_dir() {
-            let candidates = ["spec/yaml", "spec", "."].iter().flat_map(|sub| known.iter().map(move |n| path.join(sub).join(n)));
+        let checkout = path.is_dir();
+        let files: Vec<PathBuf> = if checkout {
+            let candidates = ["spec/yaml", "spec", "."]
+                .iter()
+                .flat_map(|sub| known.iter().map(move |n| path.join(sub).join(n)));
             let files: Vec<PathBuf> = candidates.filter(|p| p.is_file()).collect();
             if files.is_empty() {
                 return Err(format!(
@@ -127,7 +132,9 @@ pub fn find(paths: &[PathBuf]) -> Result<Vec<Incoming>, String> {
                 ));
             };
             let text = fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let commit = git_commit(&file).or_else(|| commit_from_name(&file_name, name));
+            // A checkout's git history says where its files came from; a
+            // lone file can say so only by its name.
+            let commit = if checkout { git_commit(&file) } else { commit_from_name(&file_name, name) };
             if found.contains_key(*name) {
                 return Err(format!("{}: {name} is given twice", file.display()));
             }
@@ -182,7 +189,8 @@ pub fn update(root: &Path, incoming: &[Incoming]) -> Result<Update, Failure> {
     let mut provenance = provenance(root)?;
     let mut upstream = stored(root)?;
     for spec in incoming {
-        let (commit, date) = spec.commit.clone().unwrap_or_else(|| ("unknown".to_owned(), "unknown".to_owned()));
+        let (commit, date) =
+            spec.commit.clone().unwrap_or_else(|| ("unknown".to_owned(), "unknown".to_owned()));
         provenance.files.insert(
             spec.name.clone(),
             Source {
@@ -194,7 +202,8 @@ pub fn update(root: &Path, incoming: &[Incoming]) -> Result<Update, Failure> {
         );
         upstream.insert(spec.name.clone(), spec.text.clone());
     }
-    let fragments = cut(&upstream).map_err(|e| Failure::Io(root.join(UPSTREAM_DIR), std::io::Error::other(e)))?;
+    let fragments =
+        cut(&upstream).map_err(|e| Failure::Io(root.join(UPSTREAM_DIR), std::io::Error::other(e)))?;
     let inputs: Vec<Input> = fragments
         .iter()
         .map(|(file, text)| Input { name: format!("spec/{file}"), text: text.clone() })
@@ -231,10 +240,14 @@ pub fn update(root: &Path, incoming: &[Incoming]) -> Result<Update, Failure> {
         files.insert(Path::new("spec").join(file), text.clone());
     }
     // Nothing new upstream: nothing to write, not even a changelog entry.
-    let unchanged = files.iter().all(|(rel, text)| fs::read_to_string(root.join(rel)).ok().as_deref() == Some(text));
+    let unchanged =
+        files.iter().all(|(rel, text)| fs::read_to_string(root.join(rel)).ok().as_deref() == Some(text));
     let codegen = crate::codegen(root, &inputs, &target, Mode::Check)?;
     if unchanged && codegen.changed.is_empty() && codegen.removed.is_empty() {
-        return Ok(Update { report: "Already up to date: nothing changed.\n".to_owned(), written: Vec::new() });
+        return Ok(Update {
+            report: "Already up to date: nothing changed.\n".to_owned(),
+            written: Vec::new(),
+        });
     }
     let changelog = Path::new("generated/CHANGELOG.md");
     let old_log = fs::read_to_string(root.join(changelog)).unwrap_or_default();
@@ -245,10 +258,8 @@ pub fn update(root: &Path, incoming: &[Incoming]) -> Result<Update, Failure> {
         .filter(|(rel, text)| fs::read_to_string(root.join(rel)).ok().as_deref() != Some(text.as_str()))
         .map(|(rel, text)| (root.join(rel), text.into_bytes()))
         .collect();
-    let mut written: Vec<String> = changed
-        .iter()
-        .map(|(p, _)| p.strip_prefix(root).unwrap_or(p).display().to_string())
-        .collect();
+    let mut written: Vec<String> =
+        changed.iter().map(|(p, _)| p.strip_prefix(root).unwrap_or(p).display().to_string()).collect();
     output::write_all(&changed)?;
     let generated = crate::codegen(root, &inputs, &target, Mode::Write)?;
     written.extend(generated.changed);

@@ -211,5 +211,22 @@ fn edited_files_are_never_overwritten_or_deleted() {
 fn unknown_arguments_are_errors() {
     let out = xtask(&["codegen", "--frobnicate"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown argument"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument '--frobnicate'"));
+}
+
+#[test]
+fn every_command_explains_itself_without_running() {
+    let spec = xtask::root().join("spec");
+    let before = snapshot(&spec);
+    for command in ["codegen", "report", "update-spec", "slice", "corpus", "fuzz", "bench"] {
+        for help in ["--help", "-h"] {
+            let out = xtask(&[command, help]);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{command} {help}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(stdout.contains(&format!("Usage: cargo xtask {command}")), "{command} {help}: {stdout}");
+        }
+    }
+    let out = xtask(&["--help"]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("update-spec"));
+    assert_eq!(snapshot(&spec), before, "asking for help ran a command");
 }
