@@ -3,16 +3,18 @@
 //! the spec element behind it and classified under Rust's semver rules.
 //!
 //! Items are matched by their keys in the spec (operationId, parameter name
-//! and location, schema name, enum value, SID prefix), never by Rust name,
-//! so that a renamed Rust item is reported as a rename rather than as one
-//! item removed and another added. The rules follow cargo-semver-checks for
+//! and location, field name, enum value, SID prefix); types by their Rust
+//! names, which the name lock keeps. Renames come from comparing the two name
+//! locks, so a renamed item is reported as a rename rather than as one item
+//! removed and another added. The rules follow cargo-semver-checks for
 //! what breaks a build and oasdiff for behaviour: a tighter clamp changes
 //! what the same call sends, so it is breaking; a looser one is not.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::model::*;
+use crate::naming::NameLock;
 
 /// One line of the report.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -74,9 +76,24 @@ pub fn render(changes: &[Change], current_version: &str) -> String {
     out
 }
 
-/// Every change from `old` to `new`, sorted: breaking first.
-pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
+/// Every change from `old` to `new`, each with the name lock it was
+/// generated with, sorted: breaking first. Renames come from the locks: an
+/// item whose key in the spec now has another Rust name.
+pub fn diff(old: &Api, old_names: &NameLock, new: &Api, new_names: &NameLock) -> Vec<Change> {
     let mut report = Report::default();
+    for (key, was) in old_names {
+        if let Some(now) = new_names.get(key).filter(|now| *now != was) {
+            let scope = key.split(' ').next().unwrap_or_default();
+            report.push(
+                true,
+                &format!("{scope}::{was}"),
+                &format!("renamed to `{now}`"),
+                &format!("name lock `{key}`"),
+            );
+            report.renamed.insert(was.clone());
+            report.renamed.insert(now.clone());
+        }
+    }
     report.sids(old, new);
     for module in keys(&old.domains, &new.domains) {
         match (old.domains.get(&module), new.domains.get(&module)) {
@@ -105,15 +122,17 @@ fn keys<K: Ord + Clone, V, W>(a: &BTreeMap<K, V>, b: &BTreeMap<K, W>) -> Vec<K> 
 #[derive(Default)]
 struct Report {
     changes: Vec<Change>,
+    /// Names on either side of a rename: the rename's line covers them.
+    renamed: BTreeSet<String>,
 }
 
 /// An operation with the Rust call that reaches it.
 struct Op<'a> {
     /// The chain from the client (`client.chat_v2().service(..).bindings().list()`).
     call: String,
-    /// The method (`BindingList::list`).
+    /// The method (`chat_v2::BindingList::list`).
     method: String,
-    /// The request builder (`ListBindingRequest`).
+    /// The request builder (`chat_v2::ListBindingRequest`).
     builder: String,
     op: &'a Operation,
 }
@@ -132,14 +151,12 @@ impl Report {
         for prefix in keys(&old.sids, &new.sids) {
             let spec = format!("SID pattern ^{prefix}[0-9a-fA-F]{{32}}$");
             match (old.sids.get(&prefix), new.sids.get(&prefix)) {
-                (Some(a), Some(b)) if a.rust_name != b.rust_name => self.push(
-                    true,
-                    &format!("sid::{}", a.rust_name),
-                    &format!("renamed to `sid::{}`", b.rust_name),
-                    &spec,
-                ),
-                (Some(a), None) => self.push(true, &format!("sid::{}", a.rust_name), "removed", &spec),
-                (None, Some(b)) => self.push(false, &format!("sid::{}", b.rust_name), "new SID type", &spec),
+                (Some(a), None) if !self.renamed.contains(&a.rust_name) => {
+                    self.push(true, &format!("sid::{}", a.rust_name), "removed", &spec)
+                }
+                (None, Some(b)) if !self.renamed.contains(&b.rust_name) => {
+                    self.push(false, &format!("sid::{}", b.rust_name), "new SID type", &spec)
+                }
                 _ => {}
             }
         }
@@ -147,14 +164,6 @@ impl Report {
 
     fn domain(&mut self, a: &Domain, b: &Domain) {
         let module = &a.module;
-        if a.rust_name != b.rust_name {
-            self.push(
-                true,
-                &format!("{module}::{}", a.rust_name),
-                &format!("renamed to `{}`", b.rust_name),
-                "the API",
-            );
-        }
         if a.server != b.server {
             self.push(
                 true,
@@ -177,13 +186,7 @@ impl Report {
 
     fn operation(&mut self, x: &Op<'_>, y: &Op<'_>) {
         let spec = op_spec(y.op);
-        if x.call != y.call {
-            self.push(true, &x.call, &format!("now called `{}`", y.call), &spec);
-        }
-        if x.builder != y.builder {
-            self.push(true, &x.builder, &format!("renamed to `{}`", y.builder), &spec);
-        }
-        if x.op.response != y.op.response {
+        if x.op.response != y.op.response && !self.renamed_type_only(&x.op.response, &y.op.response) {
             self.push(true, &y.call, "returns a different type", &format!("{spec}, response"));
         }
         fn params<'o>(o: &Op<'o>) -> BTreeMap<String, &'o Param> {
@@ -208,44 +211,46 @@ impl Report {
         }
     }
 
+    /// Whether two responses differ only by a renamed type, which the
+    /// rename's own line reports.
+    fn renamed_type_only(&self, a: &Response, b: &Response) -> bool {
+        let named = |r: &Response| match r {
+            Response::Json(TypeRef::Named(n)) | Response::Page { item: TypeRef::Named(n), .. } => {
+                Some(n.clone())
+            }
+            _ => None,
+        };
+        matches!((named(a), named(b)), (Some(x), Some(y)) if self.renamed.contains(&x) && self.renamed.contains(&y))
+    }
+
     fn param(&mut self, y: &Op<'_>, p: &Param, q: &Param, spec: &str) {
         let rust = param_rust(y, q);
-        if p.rust_name != q.rust_name {
-            self.push(true, &rust, &format!("renamed from `{}`", p.rust_name), spec);
-        }
         if p.required != q.required {
             let what = if q.required { "now required" } else { "now optional" };
             self.push(true, &rust, what, spec);
         }
-        if p.ty != q.ty {
+        if p.ty != q.ty && !self.renamed_only(&p.ty, &q.ty) {
             self.push(true, &rust, &format!("type {} is now {}", ty(&p.ty), ty(&q.ty)), spec);
         }
-        for (bound, a, b, tighter) in [
-            ("minimum", p.minimum, q.minimum, q.minimum > p.minimum),
-            (
-                "maximum",
-                p.maximum,
-                q.maximum,
-                q.maximum.is_some() && (p.maximum.is_none() || q.maximum < p.maximum),
-            ),
-        ] {
-            if a != b {
-                let show = |v: Option<i64>| v.map_or("none".to_owned(), |v| v.to_string());
-                let effect = match (q.minimum, q.maximum) {
-                    (Some(lo), Some(hi)) => format!("values are now clamped to {lo}..={hi}"),
-                    (Some(lo), None) => format!("values are now clamped to {lo}.."),
-                    (None, Some(hi)) => format!("values are now clamped to ..={hi}"),
-                    (None, None) => "values are no longer clamped".to_owned(),
-                };
-                let kind =
-                    if tighter { "tighter clamp, the same call may send less" } else { "looser clamp" };
-                self.push(
-                    tighter,
-                    &rust,
-                    &format!("{effect} ({kind})"),
-                    &format!("{spec}: {bound} {} → {}", show(a), show(b)),
-                );
+        let tighter_min = q.minimum.is_some() && (p.minimum.is_none() || q.minimum > p.minimum);
+        let tighter_max = q.maximum.is_some() && (p.maximum.is_none() || q.maximum < p.maximum);
+        for (bound, a, b, tighter) in
+            [("minimum", p.minimum, q.minimum, tighter_min), ("maximum", p.maximum, q.maximum, tighter_max)]
+        {
+            if a == b {
+                continue;
             }
+            let show = |v: Option<i64>| v.map_or("none".to_owned(), |v| v.to_string());
+            let effect = match (q.minimum, q.maximum) {
+                (Some(lo), Some(hi)) => format!("values are now clamped to {lo}..={hi}"),
+                (Some(lo), None) => format!("values are now clamped to {lo}.."),
+                (None, Some(hi)) => format!("values are now clamped to ..={hi}"),
+                (None, None) => "values are no longer clamped".to_owned(),
+            };
+            let kind =
+                if tighter { "tighter clamp: the same call may now send less" } else { "looser clamp" };
+            let spec = format!("{spec}: {bound} {} → {}", show(a), show(b));
+            self.push(tighter, &rust, &format!("{effect} ({kind})"), &spec);
         }
         if p.pii != q.pii {
             let what =
@@ -254,29 +259,40 @@ impl Report {
         }
     }
 
+    /// Whether two types differ only by a renamed type inside them.
+    fn renamed_only(&self, a: &TypeRef, b: &TypeRef) -> bool {
+        match (a, b) {
+            (TypeRef::Named(x), TypeRef::Named(y)) => self.renamed.contains(x) && self.renamed.contains(y),
+            (TypeRef::Array(x), TypeRef::Array(y)) => self.renamed_only(x, y),
+            _ => false,
+        }
+    }
+
     fn types(&mut self, module: &str, a: &Domain, b: &Domain) {
-        let (ta, tb) = (types(a), types(b));
-        for name in keys(&ta, &tb) {
-            match (ta.get(&name), tb.get(&name)) {
-                (Some((ra, da)), Some((rb, db))) => {
-                    let rust = format!("{module}::{rb}");
-                    let spec = format!("schema {name}");
-                    if ra != rb {
-                        self.push(true, &format!("{module}::{ra}"), &format!("renamed to `{rb}`"), &spec);
-                    }
+        for name in keys(&a.types, &b.types) {
+            match (a.types.get(&name), b.types.get(&name)) {
+                (Some(da), Some(db)) => {
+                    let rust = format!("{module}::{name}");
+                    let spec = format!("schema {}", spec_name(db));
                     match (da, db) {
                         (TypeDef::Struct(x), TypeDef::Struct(y)) => self.structure(&rust, x, y, &spec),
                         (TypeDef::Enum(x), TypeDef::Enum(y)) => self.enumeration(&rust, x, y, &spec),
                         _ => self.push(true, &rust, "changed between struct and enum", &spec),
                     }
                 }
-                (Some((ra, _)), None) => {
-                    self.push(true, &format!("{module}::{ra}"), "type removed", &format!("schema {name}"))
-                }
-                (None, Some((rb, _))) => {
-                    self.push(false, &format!("{module}::{rb}"), "new type", &format!("schema {name}"))
-                }
-                (None, None) => {}
+                (Some(da), None) if !self.renamed.contains(&name) => self.push(
+                    true,
+                    &format!("{module}::{name}"),
+                    "type removed",
+                    &format!("schema {}", spec_name(da)),
+                ),
+                (None, Some(db)) if !self.renamed.contains(&name) => self.push(
+                    false,
+                    &format!("{module}::{name}"),
+                    "new type",
+                    &format!("schema {}", spec_name(db)),
+                ),
+                _ => {}
             }
         }
     }
@@ -288,13 +304,11 @@ impl Report {
         let (fa, fb) = (fields(x), fields(y));
         for name in keys(&fa, &fb) {
             let spec = format!("{spec}, property {name}");
+            let rust_field = |f: &Field| format!("{rust}::{}", f.rust_name.trim_start_matches("r#"));
             match (fa.get(&name), fb.get(&name)) {
                 (Some(f), Some(g)) => {
-                    let field = format!("{rust}::{}", g.rust_name.trim_start_matches("r#"));
-                    if f.rust_name != g.rust_name {
-                        self.push(true, &field, &format!("renamed from `{}`", f.rust_name), &spec);
-                    }
-                    if f.ty != g.ty {
+                    let field = rust_field(g);
+                    if f.ty != g.ty && !self.renamed_only(&f.ty, &g.ty) {
                         self.push(true, &field, &format!("type {} is now {}", ty(&f.ty), ty(&g.ty)), &spec);
                     }
                     if f.optional != g.optional {
@@ -314,19 +328,9 @@ impl Report {
                         self.push(false, &field, what, &format!("{spec}: x-twilio.pii"));
                     }
                 }
-                (Some(f), None) => self.push(
-                    true,
-                    &format!("{rust}::{}", f.rust_name.trim_start_matches("r#")),
-                    "field removed",
-                    &spec,
-                ),
+                (Some(f), None) => self.push(true, &rust_field(f), "field removed", &spec),
                 // Users build input structs with literals, which a new field breaks.
-                (None, Some(g)) => self.push(
-                    y.input,
-                    &format!("{rust}::{}", g.rust_name.trim_start_matches("r#")),
-                    "new field",
-                    &spec,
-                ),
+                (None, Some(g)) => self.push(y.input, &rust_field(g), "new field", &spec),
                 (None, None) => {}
             }
         }
@@ -340,10 +344,7 @@ impl Report {
         for value in keys(&va, &vb) {
             let spec = format!("{spec}, value {value:?}");
             match (va.get(&value), vb.get(&value)) {
-                (Some(a), Some(b)) if a != b => {
-                    self.push(true, &format!("{rust}::{a}"), &format!("renamed to `{b}`"), &spec)
-                }
-                // Received values still arrive, as `Unknown`; matching on the variant breaks.
+                // Such values still arrive, as `Unknown`; code naming the variant breaks.
                 (Some(a), None) => self.push(true, &format!("{rust}::{a}"), "value removed", &spec),
                 (None, Some(b)) => {
                     self.push(false, &format!("{rust}::{b}"), "new value (the enum is non-exhaustive)", &spec)
@@ -374,19 +375,12 @@ fn operations(domain: &Domain) -> BTreeMap<String, Op<'_>> {
     out
 }
 
-/// Types of a domain by their name in the spec, with their Rust names.
-fn types(domain: &Domain) -> BTreeMap<String, (&str, &TypeDef)> {
-    let mut out = BTreeMap::new();
-    for (rust, def) in &domain.types {
-        let name = match def {
-            TypeDef::Struct(s) => &s.name,
-            TypeDef::Enum(e) => &e.name,
-        };
-        let key =
-            if name.is_empty() || out.contains_key(name) { format!("{name} ({rust})") } else { name.clone() };
-        out.insert(key, (rust.as_str(), def));
+/// What the spec calls a type.
+fn spec_name(def: &TypeDef) -> &str {
+    match def {
+        TypeDef::Struct(s) => &s.name,
+        TypeDef::Enum(e) => &e.name,
     }
-    out
 }
 
 fn op_spec(op: &Operation) -> String {

@@ -420,6 +420,7 @@ impl Emitter<'_> {
         });
         let methods = r.operations.iter().map(|op| self.operation_method(r, op));
         let builders = r.operations.iter().map(|op| self.builder(r, op));
+        let holders = r.operations.iter().filter_map(|op| self.required_struct(r, op));
         quote! {
             #doc
             #[derive(Clone, Debug)]
@@ -434,7 +435,44 @@ impl Emitter<'_> {
             }
 
             #( #builders )*
+            #( #holders )*
         }
+    }
+
+    /// The struct of an operation's required parameters, when it has one.
+    fn required_struct(&self, r: &Resource, op: &Operation) -> Option<TokenStream> {
+        let holder = op.required_struct.as_deref()?;
+        let name = ident(holder);
+        let method = format!("{}::{}", r.rust_name, unraw(&op.method_name));
+        let doc = doc_attrs(&[
+            format!("The required parameters of [`{method}`]: build one with a struct literal,"),
+            "so that every value is named where it is given.".to_owned(),
+        ]);
+        let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+        let fields = required.iter().map(|p| {
+            let field = ident(&p.rust_name);
+            let ty = self.ty(&p.ty);
+            let doc = if p.doc.is_empty() {
+                doc_str(&format!("Sets {}.", docs::code(&p.name)))
+            } else {
+                doc_attrs(&p.doc)
+            };
+            quote! { #doc pub #field: #ty }
+        });
+        let has_pii = required.iter().any(|p| p.pii);
+        let derive_debug = (!has_pii).then(|| quote! { Debug, });
+        let debug_fields: Vec<(String, bool)> =
+            required.iter().map(|p| (p.rust_name.clone(), p.pii)).collect();
+        let debug = self.debug_impl(holder, &debug_fields, has_pii);
+        Some(quote! {
+            #doc
+            #[derive(Clone, #derive_debug PartialEq)]
+            pub struct #name {
+                #( #fields, )*
+            }
+
+            #debug
+        })
     }
 
     fn operation_method(&self, r: &Resource, op: &Operation) -> TokenStream {
@@ -443,18 +481,29 @@ impl Emitter<'_> {
         let doc = doc_attrs(&op.doc);
         let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
         let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-        let args = required.iter().map(|p| {
-            let name = ident(&p.rust_name);
-            let (input, _) = self.input(&p.ty, &name);
-            quote! { #name: #input }
-        });
+        let args: Vec<TokenStream> = match &op.required_struct {
+            Some(holder) => {
+                let holder = ident(holder);
+                vec![quote! { required: #holder }]
+            }
+            None => required
+                .iter()
+                .map(|p| {
+                    let name = ident(&p.rust_name);
+                    let (input, _) = self.input(&p.ty, &name);
+                    quote! { #name: #input }
+                })
+                .collect(),
+        };
         let path_fields = r.path_params.iter().map(|p| {
             let name = ident(&p.rust_name);
             copy_field(&name, &p.ty)
         });
         let param_fields = op.params.iter().map(|p| {
             let name = ident(&p.rust_name);
-            if p.required {
+            if p.required && op.required_struct.is_some() {
+                quote! { #name: required.#name }
+            } else if p.required {
                 let (_, store) = self.input(&p.ty, &name);
                 let store = match &p.ty {
                     TypeRef::Array(inner) if **inner == TypeRef::String => quote! { #store.collect() },

@@ -48,18 +48,26 @@ pub struct Input {
 pub struct Output {
     /// The model the code came from.
     pub api: model::Api,
+    /// The name lock of this output: every public name by its key in the
+    /// spec, for the next run to keep.
+    pub names: naming::NameLock,
     /// Formatted source files, keyed by path relative to the generated
     /// module's directory (`mod.rs`, `chat_v2.rs`).
     pub files: BTreeMap<String, String>,
 }
 
-/// Runs the whole pipeline on a set of spec files.
+/// Runs the whole pipeline on a set of spec files, naming everything afresh.
 pub fn generate(inputs: &[Input]) -> Result<Output, Error> {
+    generate_locked(inputs, &naming::NameLock::new())
+}
+
+/// Runs the whole pipeline, keeping every name that `lock` pins.
+pub fn generate_locked(inputs: &[Input], lock: &naming::NameLock) -> Result<Output, Error> {
     let specs =
         inputs.iter().map(|input| load::load(&input.name, &input.text)).collect::<Result<Vec<_>, _>>()?;
-    let api = lower::lower(&specs)?;
+    let (api, names) = lower::lower(&specs, lock)?;
     let files = render(&api)?;
-    Ok(Output { api, files })
+    Ok(Output { api, names, files })
 }
 
 /// Emits and formats every file of the model. The parts of all files are

@@ -100,6 +100,10 @@ pub struct Operation {
     pub response: Response,
     /// Whether the spec marks the operation deprecated.
     pub deprecated: bool,
+    /// When the operation has more required parameters than read well as
+    /// arguments, the struct that holds them, which the method takes instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_struct: Option<String>,
 }
 
 /// HTTP methods the client can send.

@@ -7,14 +7,15 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use twilio_codegen::Input;
 use twilio_codegen::diff::{Change, diff, render};
-use twilio_codegen::{Input, generate};
 use xtask::upstream;
 
-/// The model of the Bindings crate when the fragments are cut from
-/// `history` files (by name under `spec/history/`) instead of the upstream
-/// specs stored in the repository.
-fn model_with(history: &[&str]) -> twilio_codegen::model::Api {
+/// The model of the Bindings crate, with its name lock, when the fragments
+/// are cut from `history` files (by name under `spec/history/`) instead of
+/// the upstream specs stored in the repository; named under the committed
+/// name lock, as `cargo xtask update-spec` names them.
+fn model_with(history: &[&str]) -> twilio_codegen::Output {
     let root = xtask::root();
     let mut specs = upstream::stored(&root).expect("spec/upstream");
     for file in history {
@@ -28,11 +29,12 @@ fn model_with(history: &[&str]) -> twilio_codegen::model::Api {
     let fragments = upstream::cut(&specs).expect("the fragments cut");
     let inputs: Vec<Input> =
         fragments.into_iter().map(|(file, text)| Input { name: format!("spec/{file}"), text }).collect();
-    generate(&inputs).unwrap_or_else(|e| panic!("{e}")).api
+    xtask::generate(&root, &inputs, &xtask::Target::Workspace).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn report(from: &[&str], to: &[&str]) -> (Vec<Change>, String) {
-    let changes = diff(&model_with(from), &model_with(to));
+    let (old, new) = (model_with(from), model_with(to));
+    let changes = diff(&old.api, &old.names, &new.api, &new.names);
     let text = render(&changes, "0.1.0");
     (changes, text)
 }

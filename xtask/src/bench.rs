@@ -54,7 +54,7 @@ pub fn stages(inputs: &[Input], runs: usize) -> Stages {
         samples[1].push(ms(t.elapsed()));
 
         let t = Instant::now();
-        let Ok(api) = lower::lower(&specs) else { return zero() };
+        let Ok((api, _)) = lower::lower(&specs, &Default::default()) else { return zero() };
         samples[2].push(ms(t.elapsed()));
 
         let t = Instant::now();

@@ -85,13 +85,17 @@ pub fn run(root: &Path, dirs: &[(PathBuf, bool)], build: bool) -> Result<(Vec<Ro
                 for line in &report.skipped {
                     eprintln!("{line}");
                 }
+                let result = match report.invented.first() {
+                    Some(first) => format!("numbered name: {first}"),
+                    None => "ok".to_owned(),
+                };
                 Row {
                     name,
                     operations: report.operations,
                     skipped: report.skipped.len(),
                     lines: report.lines,
                     millis,
-                    result: "ok".to_owned(),
+                    result,
                     generated: true,
                     hostile,
                 }

@@ -5,6 +5,7 @@
 pub mod bench;
 pub mod corpus;
 pub mod fuzz;
+pub mod history;
 pub mod output;
 pub mod slice;
 pub mod upstream;
@@ -44,10 +45,15 @@ pub fn crate_dir(root: &Path, target: &Target) -> PathBuf {
     }
 }
 
-/// The model that the crate in `target` was last generated from, if any.
-pub fn generated_model(root: &Path, target: &Target) -> Option<twilio_codegen::model::Api> {
+/// The model that the crate in `target` was last generated from, with its
+/// name lock, if there is one: the old side of a change report.
+pub fn generated_model(
+    root: &Path,
+    target: &Target,
+) -> Option<(twilio_codegen::model::Api, twilio_codegen::naming::NameLock)> {
     let path = crate_dir(root, target).join(GENERATED_DIR).join(MODEL);
-    serde_json::from_str(&fs::read_to_string(path).ok()?).ok()
+    let api = serde_json::from_str(&fs::read_to_string(path).ok()?).ok()?;
+    Some((api, name_lock(root, target).unwrap_or_default()))
 }
 
 /// The version in a crate's `Cargo.toml`, or the workspace's when it
@@ -102,6 +108,9 @@ pub struct Report {
     pub operations: usize,
     /// Operations skipped, one line each.
     pub skipped: Vec<String>,
+    /// Public names with a number the spec does not have (there should be
+    /// none), as `key = name`.
+    pub invented: Vec<String>,
 }
 
 /// A failure of `cargo xtask codegen`.
@@ -157,9 +166,32 @@ pub fn read_specs(root: &Path, paths: &[PathBuf]) -> Result<Vec<Input>, Failure>
         .collect()
 }
 
-/// Generates code from `inputs` into `target`, writing or checking.
+/// The name lock's file name in a crate's directory.
+pub const NAME_LOCK: &str = "names.lock";
+
+/// The name lock of the crate in `target`: every public name it has, by its
+/// key in the spec; empty for a new crate.
+pub fn name_lock(root: &Path, target: &Target) -> Result<twilio_codegen::naming::NameLock, Failure> {
+    let path = crate_dir(root, target).join(NAME_LOCK);
+    match fs::read_to_string(&path) {
+        Ok(text) => {
+            serde_json::from_str(&text).map_err(|e| Failure::Io(path, io::Error::other(e.to_string())))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Default::default()),
+        Err(e) => Err(Failure::Io(path, e)),
+    }
+}
+
+/// Runs the generator on `inputs` with the name lock of `target`.
+pub fn generate(root: &Path, inputs: &[Input], target: &Target) -> Result<twilio_codegen::Output, Failure> {
+    let lock = name_lock(root, target)?;
+    twilio_codegen::generate_locked(inputs, &lock).map_err(Failure::Spec)
+}
+
+/// Generates code from `inputs` into `target`, writing or checking, keeping
+/// the names its name lock pins and writing the lock anew.
 pub fn codegen(root: &Path, inputs: &[Input], target: &Target, mode: Mode) -> Result<Report, Failure> {
-    let output = twilio_codegen::generate(inputs).map_err(Failure::Spec)?;
+    let output = generate(root, inputs, target)?;
     let crate_dir = crate_dir(root, target);
     let mut files: Vec<(PathBuf, String)> = output
         .files
@@ -169,6 +201,8 @@ pub fn codegen(root: &Path, inputs: &[Input], target: &Target, mode: Mode) -> Re
     // The model the code came from: the old side of the next change report.
     let model = serde_json::to_string_pretty(&output.api).unwrap_or_default() + "\n";
     files.push((crate_dir.join(GENERATED_DIR).join(MODEL), model));
+    let lock = serde_json::to_string_pretty(&output.names).unwrap_or_default() + "\n";
+    files.push((crate_dir.join(NAME_LOCK), lock));
     match target {
         Target::Standalone(dir) => files.extend(scaffold(root, dir, inputs, true)),
         Target::Member(dir) => files.extend(scaffold(root, dir, inputs, false)),
@@ -189,6 +223,10 @@ pub fn codegen(root: &Path, inputs: &[Input], target: &Target, mode: Mode) -> Re
             .skipped
             .iter()
             .map(|s| format!("{}: at {}: skipped: {}", s.file, s.pointer, s.reason))
+            .collect(),
+        invented: twilio_codegen::naming::invented_numbers(&output.names)
+            .into_iter()
+            .map(|(key, name)| format!("{key} = {name}"))
             .collect(),
         ..Report::default()
     };

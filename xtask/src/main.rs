@@ -51,6 +51,14 @@ enum Command {
     /// Cuts the Bindings fragments in spec/ out of the upstream specs in
     /// spec/upstream/.
     Slice,
+    /// Regenerates the crate from every older upstream spec in spec/history/
+    /// (or the files given), each in a scratch copy under the committed name
+    /// lock; the crate, its example, its doctests and the README's example
+    /// must still compile.
+    History {
+        /// Older upstream spec files (default: spec/history/*.yaml).
+        files: Vec<PathBuf>,
+    },
     /// Generates a crate from every spec in the folders under target/corpus/,
     /// builds them with clippy -D warnings, counts their doctests (there must
     /// be none) and prints a table. Skipped operations go to stderr.
@@ -125,6 +133,7 @@ fn main() -> ExitCode {
         Command::Report { specs } => run_report(specs),
         Command::UpdateSpec { from } => run_update(&from),
         Command::Slice => run_slice(),
+        Command::History { files } => run_history(files),
         Command::Corpus { dir, hostile, no_build } => run_corpus(dir, hostile, !no_build),
         Command::Fuzz { seconds, seed } => run_fuzz(seconds, seed),
         Command::Bench { quick } => run_bench(quick),
@@ -170,7 +179,7 @@ fn run_codegen(check: bool, quiet: bool, specs: Specs) -> Result<(), String> {
     }
     if !quiet {
         if let (Mode::Write, Some(old), Some(new)) = (mode, old, xtask::generated_model(&root, &target)) {
-            let changes = twilio_codegen::diff::diff(&old, &new);
+            let changes = twilio_codegen::diff::diff(&old.0, &old.1, &new.0, &new.1);
             if !changes.is_empty() {
                 eprintln!(
                     "{}",
@@ -199,8 +208,8 @@ fn run_report(specs: Specs) -> Result<(), String> {
     let old = xtask::generated_model(&root, &target).ok_or(
         "no model of the generated crate (src/generated/model.json): run `cargo xtask codegen` first",
     )?;
-    let new = twilio_codegen::generate(&inputs).map_err(|e| format!("error: {e}"))?;
-    let changes = twilio_codegen::diff::diff(&old, &new.api);
+    let new = xtask::generate(&root, &inputs, &target).map_err(|e| e.to_string())?;
+    let changes = twilio_codegen::diff::diff(&old.0, &old.1, &new.api, &new.names);
     println!("{}", twilio_codegen::diff::render(&changes, &xtask::crate_version(&root, &target)));
     Ok(())
 }
@@ -226,6 +235,32 @@ fn run_slice() -> Result<(), String> {
         eprintln!("wrote spec/{file} from {}", upstream::UPSTREAM_DIR);
     }
     Ok(())
+}
+
+fn run_history(files: Vec<PathBuf>) -> Result<(), String> {
+    let root = root();
+    let files = if files.is_empty() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("spec/history"))
+            .map_err(|e| e.to_string())?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        files.sort();
+        files
+    } else {
+        files
+    };
+    let rows = xtask::history::run(&root, &files).map_err(|e| e.to_string())?;
+    println!("| version | breaking | non-breaking | build (s) | result |\n|---|---:|---:|---:|---|");
+    for row in &rows {
+        println!(
+            "| {} | {} | {} | {:.1} | {} |",
+            row.version, row.breaking, row.compatible, row.seconds, row.result
+        );
+    }
+    let failed: Vec<&str> = rows.iter().filter(|r| r.result != "ok").map(|r| r.version.as_str()).collect();
+    if failed.is_empty() { Ok(()) } else { Err(format!("failed: {}", failed.join(", "))) }
 }
 
 fn run_corpus(dirs: Vec<PathBuf>, hostile: Vec<PathBuf>, build: bool) -> Result<(), String> {

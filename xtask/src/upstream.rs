@@ -211,8 +211,11 @@ pub fn update(root: &Path, incoming: &[Incoming]) -> Result<Update, Failure> {
 
     let target = Target::Workspace;
     let old = crate::generated_model(root, &target);
-    let new = twilio_codegen::generate(&inputs).map_err(Failure::Spec)?;
-    let changes = old.as_ref().map(|old| twilio_codegen::diff::diff(old, &new.api)).unwrap_or_default();
+    let new = crate::generate(root, &inputs, &target)?;
+    let changes = old
+        .as_ref()
+        .map(|(api, names)| twilio_codegen::diff::diff(api, names, &new.api, &new.names))
+        .unwrap_or_default();
     let version = crate::crate_version(root, &target);
     let sources: Vec<String> = incoming
         .iter()

@@ -14,7 +14,7 @@ use crate::docs;
 use crate::error::{Error, Pointer};
 use crate::load::{SchemaRef, Spec};
 use crate::model::*;
-use crate::naming::{Namespace, join_overlapping, pascal, singular, snake, unraw};
+use crate::naming::{NameLock, Namespace, join_overlapping, pascal, singular, snake, unraw};
 use crate::ptr;
 
 mod operation;
@@ -53,8 +53,17 @@ impl From<Error> for Problem {
 
 type Lowered<T> = Result<T, Problem>;
 
-/// Lowers parsed specs into the model of one crate.
-pub fn lower(specs: &[Spec]) -> Result<Api, Error> {
+/// Lowers parsed specs into the model of one crate, keeping every name that
+/// `lock` pins. Returns the model and the lock that pins its own names.
+///
+/// Lock keys name what the spec calls an item, prefixed by the module
+/// (`chat_v2 op ListBinding builder`): `api`; `node PATH accessor|type` and
+/// `path PATH PARAM` for navigation; `op ID method|builder|required`;
+/// `param ID PLACE NAME`; `type schema COMPONENT` and `type SITE` for where
+/// a type is used (`param ID PLACE NAME`, `field TYPE FIELD`, `response ID`,
+/// `item ID`, `body ID`); `field TYPE NAME`; `variant TYPE VALUE`; and
+/// `sid PREFIX` for the crate's SID types.
+pub fn lower(specs: &[Spec], lock: &NameLock) -> Result<(Api, NameLock), Error> {
     let mut domains: BTreeMap<String, DomainInput<'_>> = BTreeMap::new();
     for (index, spec) in specs.iter().enumerate() {
         let mut paths: Vec<_> = spec.doc.paths.paths.iter().collect();
@@ -120,10 +129,13 @@ pub fn lower(specs: &[Spec]) -> Result<Api, Error> {
     let mut sid_uses = SidUses::default();
     let mut skipped = Vec::new();
     let mut lowered = BTreeMap::new();
+    let mut claims = NameLock::new();
     for (module, input) in domains {
-        let domain = DomainLowering::new(specs, &mut sid_uses, &mut skipped).lower(input)?;
+        let (domain, domain_claims) =
+            DomainLowering::new(specs, lock, &mut sid_uses, &mut skipped).lower(input)?;
         // A domain whose every operation was skipped has nothing to offer.
         if !domain.resources.is_empty() {
+            claims.extend(domain_claims);
             lowered.insert(module, domain);
         }
     }
@@ -132,9 +144,26 @@ pub fn lower(specs: &[Spec]) -> Result<Api, Error> {
         .flat_map(|d| d.types.keys().chain(d.resources.values().map(|r| &r.rust_name)))
         .map(String::as_str)
         .collect();
-    let sids = sid_uses.name(taken);
+    let sids = sid_uses.name(taken, lock, &mut claims);
     skipped.sort_by(|a: &Skipped, b| (&a.file, &a.pointer).cmp(&(&b.file, &b.pointer)));
-    Ok(Api { domains: lowered, sids, skipped })
+    Ok((Api { domains: lowered, sids, skipped }, claims))
+}
+
+/// Claims a name in `ns` for the item `key`: the locked name if there is one
+/// and it is free, else the first free candidate; records the claim.
+fn pick<S: AsRef<str>>(
+    lock: &NameLock,
+    claims: &mut NameLock,
+    ns: &mut Namespace,
+    key: String,
+    candidates: impl IntoIterator<Item = S>,
+) -> String {
+    let locked = lock.get(&key).cloned();
+    let candidates: Vec<String> =
+        locked.into_iter().chain(candidates.into_iter().map(|c| c.as_ref().to_owned())).collect();
+    let name = ns.claim_first(&candidates);
+    claims.insert(key, name.clone());
+    name
 }
 
 /// One segment of a path template, split into literal text and parameters.
@@ -237,18 +266,36 @@ impl SidUses {
     }
 
     /// Names each prefix after its most frequent noun (then the shortest,
-    /// then the first alphabetically), avoiding names already taken.
-    fn name(self, taken: BTreeSet<&str>) -> BTreeMap<String, SidType> {
+    /// then the first alphabetically), then its next nouns, then the noun
+    /// with the prefix, avoiding names already taken. Prefixes whose noun is
+    /// used most claim first, so a shared noun goes to its main user.
+    fn name(
+        self,
+        taken: BTreeSet<&str>,
+        lock: &NameLock,
+        claims: &mut NameLock,
+    ) -> BTreeMap<String, SidType> {
         let mut ns = Namespace::with_reserved(taken.into_iter().chain(RESERVED_TYPES.iter().copied()));
-        self.uses
+        let mut ranked: Vec<(String, Vec<(String, usize)>)> = self
+            .uses
             .into_iter()
             .map(|(prefix, nouns)| {
-                let noun = nouns
-                    .into_iter()
-                    .max_by(|(a, x), (b, y)| x.cmp(y).then(b.len().cmp(&a.len())).then(b.cmp(a)))
-                    .map(|(noun, _)| noun)
-                    .unwrap_or_default();
-                let rust_name = ns.claim(&format!("{noun}Sid"));
+                let mut nouns: Vec<(String, usize)> = nouns.into_iter().collect();
+                nouns.sort_by(|(a, x), (b, y)| y.cmp(x).then(a.len().cmp(&b.len())).then(a.cmp(b)));
+                (prefix, nouns)
+            })
+            .collect();
+        ranked.sort_by(|(p, a), (q, b)| b[0].1.cmp(&a[0].1).then(p.cmp(q)));
+        ranked
+            .into_iter()
+            .map(|(prefix, nouns)| {
+                let noun = nouns[0].0.clone();
+                let candidates: Vec<String> = nouns
+                    .iter()
+                    .map(|(n, _)| format!("{n}Sid"))
+                    .chain([format!("{noun}{prefix}Sid")])
+                    .collect();
+                let rust_name = pick(lock, claims, &mut ns, format!("sid {prefix}"), candidates);
                 (prefix.clone(), SidType { prefix, rust_name, noun })
             })
             .collect()
@@ -271,10 +318,27 @@ struct Owner<'s> {
     noun: &'s str,
     /// The field or parameter name in the spec (`binding_type`).
     field: &'s str,
+    /// Where the schema is used, as a lock key (`param ListBinding query
+    /// BindingType`), so an inline schema keeps the name it had as a
+    /// component and the other way round.
+    site: &'s str,
 }
 
 struct DomainLowering<'a, 'u> {
     specs: &'a [Spec],
+    /// Names pinned by the lock.
+    lock: &'a NameLock,
+    /// Every name claimed, by lock key.
+    claims: NameLock,
+    /// The module, which prefixes lock keys.
+    module: String,
+    /// Operation ids, given or derived, by path index and method.
+    op_ids: BTreeMap<(usize, &'static str), String>,
+    /// Builder names by operation id, claimed before any type.
+    builders: BTreeMap<String, String>,
+    /// Type names the lock gives to items of this domain: no other item
+    /// takes one, even if it is named first.
+    promised: BTreeSet<String>,
     sid_uses: &'u mut SidUses,
     skipped: &'u mut Vec<Skipped>,
     ns: Namespace,
@@ -288,9 +352,20 @@ struct DomainLowering<'a, 'u> {
 }
 
 impl<'a, 'u> DomainLowering<'a, 'u> {
-    fn new(specs: &'a [Spec], sid_uses: &'u mut SidUses, skipped: &'u mut Vec<Skipped>) -> Self {
+    fn new(
+        specs: &'a [Spec],
+        lock: &'a NameLock,
+        sid_uses: &'u mut SidUses,
+        skipped: &'u mut Vec<Skipped>,
+    ) -> Self {
         DomainLowering {
             specs,
+            lock,
+            claims: NameLock::new(),
+            module: String::new(),
+            op_ids: BTreeMap::new(),
+            builders: BTreeMap::new(),
+            promised: BTreeSet::new(),
             sid_uses,
             skipped,
             ns: Namespace::with_reserved(RESERVED_TYPES.iter().copied()),
@@ -301,13 +376,102 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
         }
     }
 
-    fn lower(mut self, input: DomainInput<'a>) -> Result<Domain, Error> {
-        let rust_name = self.ns.claim(&pascal(&input.module));
+    /// Claims `candidates` in the domain's type namespace for `key`, passing
+    /// over names the lock promises to other items.
+    fn pick_type<S: AsRef<str>>(&mut self, key: String, candidates: impl IntoIterator<Item = S>) -> String {
+        let key = format!("{} {key}", self.module);
+        let own = self.lock.get(&key);
+        let candidates: Vec<String> = candidates
+            .into_iter()
+            .map(|c| c.as_ref().to_owned())
+            .filter(|c| Some(c) == own || !self.promised.contains(unraw(c)))
+            .collect();
+        pick(self.lock, &mut self.claims, &mut self.ns, key, candidates)
+    }
+
+    /// Whether a type name is free for an item other than its owner in the lock.
+    fn type_name_free(&self, name: &str, site_key: &str) -> bool {
+        self.ns.is_free(name)
+            && (!self.promised.contains(unraw(name))
+                || self.lock.get(&format!("{} {site_key}", self.module)).is_some_and(|n| n == name))
+    }
+
+    /// The locked name of `key`, if any.
+    fn locked(&self, key: &str) -> Option<&'a String> {
+        self.lock.get(&format!("{} {key}", self.module))
+    }
+
+    /// Gives every operation its id, the spec's or one derived from its
+    /// method and path, refusing duplicates; then claims the builder names,
+    /// before any type can take one.
+    fn operation_ids(&mut self, input: &DomainInput<'a>) -> Result<(), Error> {
+        let mut derived: Vec<(usize, &'static str, String, String)> = Vec::new();
+        let mut given: BTreeMap<String, Pointer> = BTreeMap::new();
+        for (index, path) in input.paths.iter().enumerate() {
+            let spec = &self.specs[path.spec];
+            for (_, op, method) in methods(path.item) {
+                let at = path.at.join(method);
+                match op.operation_id.as_deref().map(str::trim).filter(|id| !id.is_empty()) {
+                    Some(id) => {
+                        if let Some(previous) = given.insert(id.to_owned(), at.clone()) {
+                            return Err(spec.error(
+                                &at.join("operationId"),
+                                format!("duplicate operationId {id:?}, also used at {previous}"),
+                            ));
+                        }
+                        self.op_ids.insert((index, method), id.to_owned());
+                    }
+                    None => {
+                        let (short, full) = derived_ids(method, &path.segments);
+                        derived.push((index, method, short, full));
+                    }
+                }
+            }
+        }
+        // A derived id that two operations share takes the path parameters.
+        let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, _, short, _) in &derived {
+            *shared.entry(short.as_str()).or_default() += 1;
+        }
+        let mut chosen: Vec<((usize, &'static str), String)> = Vec::new();
+        for (index, method, short, full) in &derived {
+            let id = if shared[short.as_str()] > 1 || given.contains_key(short) { full } else { short };
+            if given.contains_key(id) || chosen.iter().any(|(_, other)| other == id) {
+                let path = &input.paths[*index];
+                return Err(self.specs[path.spec].error(
+                    &path.at.join(method),
+                    format!("this operation has no operationId, and the one derived from its method and path, {id:?}, is taken"),
+                ));
+            }
+            chosen.push(((*index, *method), id.clone()));
+        }
+        self.op_ids.extend(chosen);
+        let ids: BTreeSet<String> = self.op_ids.values().cloned().collect();
+        for id in ids {
+            let builder = self.pick_type(format!("op {id} builder"), [format!("{}Request", pascal(&id))]);
+            self.builders.insert(id, builder);
+        }
+        Ok(())
+    }
+
+    fn lower(mut self, input: DomainInput<'a>) -> Result<(Domain, NameLock), Error> {
+        self.module = input.module.clone();
+        let prefix = format!("{} ", self.module);
+        let type_kinds = ["api", "type ", "node ", "op "];
+        self.promised = self
+            .lock
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix(&prefix).map(|rest| (rest, v)))
+            .filter(|(rest, _)| type_kinds.iter().any(|kind| rest.starts_with(kind)))
+            .filter(|(rest, _)| !rest.ends_with(" accessor") && !rest.ends_with(" method"))
+            .map(|(_, v)| unraw(v).to_owned())
+            .collect();
+        let rust_name = self.pick_type("api".to_owned(), [pascal(&input.module)]);
+        self.operation_ids(&input)?;
 
         // Operations first: node identifiers take their types from them.
         let mut operations: BTreeMap<String, Vec<(Operation, Vec<Param>)>> = BTreeMap::new();
-        let mut op_ids = BTreeMap::new();
-        for path in &input.paths {
+        for (index, path) in input.paths.iter().enumerate() {
             let spec = &self.specs[path.spec];
             let key = normalized(&path.segments);
             for (method, op, name) in methods(path.item) {
@@ -317,17 +481,9 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
                     self.skipped.push(skipped(spec, &at, reason));
                     continue;
                 };
-                match self.operation(spec, path, method, op, &at) {
+                let id = self.op_ids.get(&(index, name)).cloned().unwrap_or_default();
+                match self.operation(spec, path, method, op, &at, id) {
                     Ok(lowered) => {
-                        if let Some(previous) = op_ids.insert(lowered.0.operation_id.clone(), at.clone()) {
-                            return Err(spec.error(
-                                &at.join("operationId"),
-                                format!(
-                                    "duplicate operationId {:?}, also used at {previous}",
-                                    lowered.0.operation_id
-                                ),
-                            ));
-                        }
                         operations.entry(key.clone()).or_default().push(lowered);
                     }
                     Err(Problem::Fatal(error)) => return Err(error),
@@ -337,7 +493,7 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
         }
 
         let resources = self.tree(&input, operations);
-        Ok(Domain {
+        let domain = Domain {
             module: input.module,
             rust_name,
             title: input.title,
@@ -345,7 +501,8 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             sources: input.sources.into_iter().collect(),
             resources,
             types: self.types,
-        })
+        };
+        Ok((domain, self.claims))
     }
 }
 
@@ -378,6 +535,28 @@ fn methods(item: &PathItem) -> impl Iterator<Item = (Option<HttpMethod>, &OaOper
     ]
     .into_iter()
     .filter_map(|(method, op, name)| op.as_ref().map(|op| (method, op, name)))
+}
+
+/// The operation ids derived from a method and a path: the verb Twilio
+/// would use and the literal segments after the version
+/// (`ListServicesBindings`), and the same with the path parameters, for when
+/// the short one is shared (`ListServicesBindingsByServiceSid`).
+fn derived_ids(method: &str, segments: &[Segment]) -> (String, String) {
+    let collection = segments.last().is_some_and(|s| s.literal().is_some());
+    let verb = match (method, collection) {
+        ("get", true) => "List",
+        ("get", false) => "Fetch",
+        ("post", true) => "Create",
+        ("post", false) | ("put" | "patch", _) => "Update",
+        ("delete", _) => "Delete",
+        (other, _) => other,
+    };
+    let rest = segments.get(1..).unwrap_or_default();
+    let literals: String = rest.iter().filter_map(Segment::literal).map(pascal).collect();
+    let params: Vec<String> = rest.iter().flat_map(Segment::params).map(pascal).collect();
+    let short = format!("{}{literals}", pascal(verb));
+    let full = if params.is_empty() { short.clone() } else { format!("{short}By{}", params.join("And")) };
+    (short, full)
 }
 
 fn normalized(segments: &[Segment]) -> String {

@@ -9,6 +9,11 @@ use openapiv3::{
 };
 
 use super::*;
+use crate::naming;
+
+/// How many required parameters an operation method takes as arguments;
+/// past this it takes one struct of them, with each value named.
+const MAX_REQUIRED_ARGUMENTS: usize = 3;
 
 impl<'a> DomainLowering<'a, '_> {
     /// Lowers one operation. Returns it with its declared path parameters in
@@ -20,14 +25,8 @@ impl<'a> DomainLowering<'a, '_> {
         http_method: HttpMethod,
         op: &'a OaOperation,
         at: &Pointer,
+        operation_id: String,
     ) -> Lowered<(Operation, Vec<Param>)> {
-        let operation_id = match &op.operation_id {
-            Some(id) if !id.trim().is_empty() => id.clone(),
-            _ => {
-                let name = path.segments.iter().rev().find_map(Segment::literal).unwrap_or("root");
-                pascal(&format!("{http_method:?} {name}"))
-            }
-        };
         let noun = path
             .segments
             .iter()
@@ -62,12 +61,19 @@ impl<'a> DomainLowering<'a, '_> {
             let (param, param_at) = declared.remove(&((*name).to_owned(), "path")).ok_or_else(|| {
                 spec.error(at, format!("path parameter `{{{name}}}` is used in the path but not declared"))
             })?;
-            let owner = Owner { noun: &noun, field: name };
+            let site = format!("param {operation_id} path {name}");
+            let owner = Owner { noun: &noun, field: name, site: &site };
             path_params.push(self.param(spec, param, &param_at, Location::Path, owner)?);
         }
         let mut params = Vec::new();
+        // Builder methods, and the path parameters the builder also holds.
         let mut names =
             Namespace::with_reserved(["client", "limit", "resume", "send", "stream", "to_request"]);
+        let mut holders: BTreeMap<String, Location> = BTreeMap::new();
+        for param in &path_params {
+            names.claim(&param.rust_name);
+            holders.insert(unraw(&param.rust_name).to_owned(), Location::Path);
+        }
         // Query parameters claim names before headers, so that when two
         // collide the one users set most often keeps the plain name.
         let mut declared: Vec<_> = declared.iter().collect();
@@ -88,14 +94,15 @@ impl<'a> DomainLowering<'a, '_> {
                     );
                 }
             };
-            let owner = Owner { noun: &noun, field: name };
+            let site = format!("param {operation_id} {place} {name}");
+            let owner = Owner { noun: &noun, field: name, site: &site };
             let mut param = self.param(spec, param, param_at, location, owner)?;
-            param.rust_name = names.claim(&param.rust_name);
+            param.rust_name = self.pick_param(&mut names, &mut holders, &operation_id, &param);
             params.push(param);
         }
         if let Some(body) = &op.request_body {
             for mut field in self.body(spec, body, &at.join("requestBody"), &noun, &operation_id)? {
-                field.rust_name = names.claim(&field.rust_name);
+                field.rust_name = self.pick_param(&mut names, &mut holders, &operation_id, &field);
                 params.push(field);
             }
         }
@@ -119,10 +126,19 @@ impl<'a> DomainLowering<'a, '_> {
         let request = format!("{} {}", format!("{http_method:?}").to_uppercase(), path.path);
         doc.push(format!("{} (operation {}).", docs::code(&request), docs::code(&operation_id)));
 
+        // Many required values read well only with their names beside them.
+        let required = params.iter().filter(|p| p.required).count();
+        let required_struct = (required > MAX_REQUIRED_ARGUMENTS).then(|| {
+            self.pick_type(
+                format!("op {operation_id} required"),
+                [format!("{}Required", pascal(&operation_id))],
+            )
+        });
         let op = Operation {
+            required_struct,
+            builder_name: self.builders.get(&operation_id).cloned().unwrap_or_default(),
             operation_id,
             method_name: String::new(),
-            builder_name: String::new(),
             http_method,
             path: path.path.to_owned(),
             path_parts: path_parts(&path.segments),
@@ -133,6 +149,32 @@ impl<'a> DomainLowering<'a, '_> {
             deprecated: op.deprecated,
         };
         Ok((op, path_params))
+    }
+
+    /// A parameter's Rust name: its own; else, beside one from another place,
+    /// prefixed with where it goes (`form_account_sid` beside a path's
+    /// `account_sid`), and beside one from the same place, with words for
+    /// its spelling.
+    fn pick_param(
+        &mut self,
+        names: &mut Namespace,
+        holders: &mut BTreeMap<String, Location>,
+        operation_id: &str,
+        param: &Param,
+    ) -> String {
+        let place = location_word(param.location);
+        let key = format!("{} param {operation_id} {place} {}", self.module, param.name);
+        let plain = unraw(&param.rust_name).to_owned();
+        let prefixed = format!("{place}_{plain}");
+        let spelled = format!("{plain}_{}", snake(&naming::spelling(&param.name)));
+        let candidates = match holders.get(&plain) {
+            Some(holder) if *holder == param.location => [param.rust_name.clone(), spelled, prefixed],
+            _ => [param.rust_name.clone(), prefixed, spelled],
+        };
+        let name = pick(self.lock, &mut self.claims, names, key, candidates);
+        holders.insert(unraw(&name).to_owned(), param.location);
+        holders.entry(plain).or_insert(param.location);
+        name
     }
 
     fn param(
@@ -196,7 +238,8 @@ impl<'a> DomainLowering<'a, '_> {
         };
         if media == "application/json" {
             let noun = pascal(operation_id);
-            let owner = Owner { noun: &noun, field: "body" };
+            let site = format!("body {operation_id}");
+            let owner = Owner { noun: &noun, field: "body", site: &site };
             let ty = self.schema(spec, schema.into(), &content_at.join("schema"), owner)?;
             self.mark_input(&ty);
             return Ok(vec![Param {
@@ -228,7 +271,9 @@ impl<'a> DomainLowering<'a, '_> {
             let field_at = schema_at.join("properties").join(name);
             let (resolved, _, _) = spec.schema(property, &field_at)?;
             let (minimum, maximum) = bounds(resolved);
-            let ty = self.schema(spec, property.into(), &field_at, Owner { noun, field: name })?;
+            let site = format!("param {operation_id} form {name}");
+            let ty =
+                self.schema(spec, property.into(), &field_at, Owner { noun, field: name, site: &site })?;
             fields.push(Param {
                 name: name.clone(),
                 rust_name: snake(name),
@@ -301,11 +346,12 @@ impl<'a> DomainLowering<'a, '_> {
             return Ok(Response::Json(TypeRef::Json));
         };
         let schema_at = content_at.join("schema");
-        if let Some(page) = self.page(spec, schema, &schema_at)? {
+        if let Some(page) = self.page(spec, schema, &schema_at, operation_id)? {
             return Ok(page);
         }
         let noun = pascal(operation_id);
-        let owner = Owner { noun: &noun, field: "response" };
+        let site = format!("response {operation_id}");
+        let owner = Owner { noun: &noun, field: "response", site: &site };
         Ok(Response::Json(self.schema(spec, schema.into(), &schema_at, owner)?))
     }
 
@@ -316,6 +362,7 @@ impl<'a> DomainLowering<'a, '_> {
         spec: &'a Spec,
         schema: &'a ReferenceOr<Schema>,
         at: &Pointer,
+        operation_id: &str,
     ) -> Lowered<Option<Response>> {
         let (schema, _, at) = spec.schema(schema, at)?;
         let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
@@ -343,8 +390,20 @@ impl<'a> DomainLowering<'a, '_> {
             return Ok(None);
         };
         let noun = pascal(&singular(&snake(items_key)));
-        let owner = Owner { noun: &noun, field: "item" };
+        let site = format!("item {operation_id}");
+        let owner = Owner { noun: &noun, field: "item", site: &site };
         let item = self.schema(spec, item.into(), &items_at.join("items"), owner)?;
         Ok(Some(Response::Page { items_key: (*items_key).clone(), item }))
+    }
+}
+
+/// The word for where a parameter goes, in lock keys and prefixed names.
+pub(super) fn location_word(location: Location) -> &'static str {
+    match location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Form => "form",
+        Location::Json => "body",
     }
 }

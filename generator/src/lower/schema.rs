@@ -1,11 +1,10 @@
 //! Lowering schemas to type references, with named and inline structs and
 //! enums; a component keeps one name across the spec files of a domain.
 
-use std::collections::BTreeSet;
-
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
 use super::*;
+use crate::naming;
 
 impl<'a> DomainLowering<'a, '_> {
     /// Lowers a schema to a type reference, lowering named and inline
@@ -38,11 +37,17 @@ impl<'a> DomainLowering<'a, '_> {
         let (schema, component, schema_at) = spec.schema(item, at)?;
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
-                let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
+                let mut values: Vec<&str> = Vec::new();
+                for value in string.enumeration.iter().flatten() {
+                    if !values.contains(&value.as_str()) {
+                        values.push(value);
+                    }
+                }
                 if !values.is_empty() || !string.enumeration.is_empty() {
-                    let name = self.type_name(spec, component, &owner, &schema_at)?;
+                    let name = self.type_name(spec, component, &owner, &schema_at, Some(&values))?;
                     if !self.types.contains_key(&name) {
-                        let def = self.enumeration(&values, schema);
+                        let spec_name = component.unwrap_or(owner.site);
+                        let def = self.enumeration(&name, spec_name, &values, schema);
                         self.types.insert(name.clone(), def);
                     }
                     return Ok(TypeRef::Named(name));
@@ -121,7 +126,7 @@ impl<'a> DomainLowering<'a, '_> {
         if shape.0.is_empty() {
             return Ok(TypeRef::Json);
         }
-        let name = self.type_name(spec, component, &owner, at)?;
+        let name = self.type_name(spec, component, &owner, at, None)?;
         if !self.types.contains_key(&name) && !self.in_progress.contains(&name) {
             self.in_progress.insert(name.clone());
             let def = self.structure(spec, schema, shape, at, &name);
@@ -131,19 +136,47 @@ impl<'a> DomainLowering<'a, '_> {
         Ok(TypeRef::Named(name))
     }
 
-    /// The Rust name of a struct or enum: the component's own name, or one
-    /// made from its owner for inline schemas. A component keeps its name
-    /// across the spec files of a domain only if it is the same everywhere.
+    /// The Rust name of a struct or enum, by the naming rules: the locked
+    /// name, else the component's own name (or, inline, one made from the
+    /// owner), else a qualified one. An inline enum whose name is taken by an
+    /// enum with the same `values` shares that type. A component keeps its
+    /// name across the spec files of a domain only if it is the same
+    /// everywhere.
     fn type_name(
         &mut self,
         spec: &'a Spec,
         component: Option<&str>,
         owner: &Owner<'_>,
         at: &Pointer,
+        values: Option<&[&str]>,
     ) -> Result<String, Error> {
+        let site = format!("type {}", owner.site);
         let Some(component) = component else {
-            let name = pascal(&join_overlapping(&snake(owner.noun), &snake(owner.field)));
-            return Ok(self.ns.claim(&name));
+            let own = pascal(&join_overlapping(&snake(owner.noun), &snake(owner.field)));
+            let qualified = pascal(&format!("{} {}", owner.site, owner.field));
+            let candidates: Vec<String> =
+                self.locked(&site).cloned().into_iter().chain([own, qualified]).collect();
+            // The same enum met again (a filter and the field it filters) is
+            // one type: the first candidate that is free, or that names an
+            // enum with the same values, wins.
+            if let Some(values) = values {
+                for name in &candidates {
+                    if self.type_name_free(name, &site) {
+                        break;
+                    }
+                    let same = match self.types.get(name) {
+                        Some(TypeDef::Enum(e)) => {
+                            e.variants.iter().map(|v| v.value.as_str()).eq(values.iter().copied())
+                        }
+                        _ => false,
+                    };
+                    if same {
+                        self.claims.insert(format!("{} {site}", self.module), name.clone());
+                        return Ok(name.clone());
+                    }
+                }
+            }
+            return Ok(self.pick_type(site, candidates));
         };
         let index = self.specs.iter().position(|s| std::ptr::eq(s, spec)).unwrap_or(0);
         if let Some((first, name)) = self.components.get(component) {
@@ -155,34 +188,50 @@ impl<'a> DomainLowering<'a, '_> {
                     format!("schema {component:?} differs from the one in {}", self.specs[*first].file),
                 ));
             }
-            return Ok(name.clone());
+            let name = name.clone();
+            self.claims.insert(format!("{} {site}", self.module), name.clone());
+            return Ok(name);
         }
-        let candidate = match component.split_once("_enum_") {
+        let own = match component.split_once("_enum_") {
             Some((resource, field)) => {
                 let resource = resource.rsplit('.').next().unwrap_or(resource);
                 pascal(&join_overlapping(&snake(resource), &snake(field)))
             }
             None => pascal(component.rsplit('.').next().unwrap_or(component)),
         };
-        let name = if self.ns.is_free(&candidate) { candidate } else { pascal(component) };
-        let name = self.ns.claim(&name);
+        let key = format!("type schema {component}");
+        // A component first met inline in an older spec keeps that name.
+        let candidates: Vec<String> = self
+            .locked(&site)
+            .cloned()
+            .into_iter()
+            .chain([own.clone(), pascal(component), format!("{own}Schema")])
+            .collect();
+        let name = self.pick_type(key, candidates);
+        self.claims.insert(format!("{} {site}", self.module), name.clone());
         self.components.insert(component.to_owned(), (index, name.clone()));
         Ok(name)
     }
 
-    fn enumeration(&self, values: &[&str], schema: &Schema) -> TypeDef {
+    fn enumeration(&mut self, name: &str, spec_name: &str, values: &[&str], schema: &Schema) -> TypeDef {
         let mut names = Namespace::with_reserved(["Unknown"]);
-        let mut seen = BTreeSet::new();
         let variants = values
             .iter()
-            .filter(|v| seen.insert(**v))
             .map(|value| {
                 let base = if value.is_empty() { "Empty".to_owned() } else { pascal(value) };
-                Variant { value: (*value).to_owned(), rust_name: names.claim(&base) }
+                // `Unknown` holds the values this crate does not know.
+                let candidates = if base == "Unknown" {
+                    vec!["UnknownValue".to_owned(), format!("UnknownValue{}", naming::spelling(value))]
+                } else {
+                    vec![base.clone(), format!("{base}{}", naming::spelling(value))]
+                };
+                let key = format!("{} variant {name} {value}", self.module);
+                let rust_name = pick(self.lock, &mut self.claims, &mut names, key, candidates);
+                Variant { value: (*value).to_owned(), rust_name }
             })
             .collect();
         TypeDef::Enum(EnumDef {
-            name: schema.schema_data.title.clone().unwrap_or_default(),
+            name: schema.schema_data.title.clone().unwrap_or_else(|| spec_name.to_owned()),
             doc: docs::first_of([schema.schema_data.description.as_deref()]),
             variants,
         })
@@ -202,7 +251,8 @@ impl<'a> DomainLowering<'a, '_> {
         for (field_name, property) in properties {
             let field_at = at.join("properties").join(field_name);
             let (resolved, _, _) = spec.schema(property, &field_at)?;
-            let owner = Owner { noun: &noun, field: field_name };
+            let site = format!("field {noun} {field_name}");
+            let owner = Owner { noun: &noun, field: field_name, site: &site };
             // Twilio's URLs arrive as text that not every URL parser accepts;
             // as strings, one odd URL never fails a whole response.
             let ty = match self.schema(spec, property.into(), &field_at, owner)? {
@@ -212,7 +262,13 @@ impl<'a> DomainLowering<'a, '_> {
             let boxed = matches!(&ty, TypeRef::Named(n) if self.in_progress.contains(n));
             fields.push(Field {
                 name: field_name.clone(),
-                rust_name: names.claim(&snake(field_name)),
+                rust_name: pick(
+                    self.lock,
+                    &mut self.claims,
+                    &mut names,
+                    format!("{} field {noun} {field_name}", self.module),
+                    [snake(field_name)],
+                ),
                 ty,
                 optional: resolved.schema_data.nullable || !required.contains(field_name),
                 boxed,

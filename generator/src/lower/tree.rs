@@ -86,47 +86,63 @@ impl<'a> DomainLowering<'a, '_> {
 
         let mut child_names: BTreeMap<Option<String>, Namespace> = BTreeMap::new();
         let mut resources: BTreeMap<String, Resource> = BTreeMap::new();
+        // Accessors before any suffix, which members take their singular from.
+        let mut plain_names: BTreeMap<&String, String> = BTreeMap::new();
         for key in order {
             let draft = &drafts[key];
             let path = &input.paths[draft.own_path.unwrap_or(draft.first_path)];
             let segments = &path.segments[..=draft.depth];
             let own = draft.own_path.map(|i| &input.paths[i]);
-            let parent_literal_accessor = key
+            let parent_literal_plain = key
                 .rsplit_once('/')
                 .filter(|(prefix, _)| drafts.get(*prefix).is_some_and(|d| d.literal.is_some()))
-                .and_then(|(prefix, _)| resources.get(prefix))
-                .map(|r| r.accessor.clone());
+                .and_then(|(prefix, _)| plain_names.get(&prefix.to_owned()).cloned());
 
-            let accessor = match (&draft.literal, &draft.mount_name) {
+            let plain = match (&draft.literal, &draft.mount_name) {
                 (Some(_), Some(mount)) => snake(mount),
                 (Some(literal), None) => snake(literal),
-                (None, _) => match parent_literal_accessor {
+                (None, _) => match parent_literal_plain {
                     Some(list) => singular(&list),
                     None => snake(segments[draft.depth].params().next().unwrap_or("item")),
                 },
             };
-            let accessor = child_names.entry(draft.parent.clone()).or_default().claim(&accessor);
+            plain_names.insert(key, plain.clone());
+            // A collection spelled like its members (`knowledge`) leaves the
+            // plain name to them.
+            let has_members = drafts.iter().any(|(k, d)| {
+                d.literal.is_none()
+                    && d.depth == draft.depth + 1
+                    && k.strip_prefix(key.as_str()).is_some_and(|r| r.starts_with('/'))
+            });
+            let collection_like_member =
+                draft.literal.is_some() && has_members && unraw(&singular(&plain)) == unraw(&plain);
+            let wanted =
+                if collection_like_member { format!("{}_list", unraw(&plain)) } else { plain.clone() };
+            let module = self.module.clone();
+            let accessor = pick(
+                self.lock,
+                &mut self.claims,
+                child_names.entry(draft.parent.clone()).or_default(),
+                format!("{module} node {key} accessor"),
+                [wanted],
+            );
 
             let is_instance = draft.literal.is_none()
                 || own.and_then(|p| twilio_ext(&p.item.extensions, "pathType")).and_then(|v| v.as_str())
                     == Some("instance");
-            let base = pascal(&singular(unraw(&accessor)));
-            let candidate = if is_instance {
-                format!("{}Context", pascal(unraw(&accessor)))
-            } else {
-                format!("{base}List")
-            };
-            let rust_name = if self.ns.is_free(&candidate) {
-                self.ns.claim(&candidate)
-            } else {
-                let parent_base = draft
-                    .parent
-                    .as_ref()
-                    .and_then(|p| resources.get(p))
-                    .map(|r| r.rust_name.trim_end_matches("Context").trim_end_matches("List").to_owned())
-                    .unwrap_or_default();
-                self.ns.claim(&format!("{parent_base}{candidate}"))
-            };
+            let base = pascal(&singular(unraw(&plain)));
+            let candidate =
+                if is_instance { format!("{}Context", pascal(unraw(&plain))) } else { format!("{base}List") };
+            let parent_base = draft
+                .parent
+                .as_ref()
+                .and_then(|p| resources.get(p))
+                .map(|r| r.rust_name.trim_end_matches("Context").trim_end_matches("List").to_owned())
+                .unwrap_or_default();
+            let rust_name = self.pick_type(
+                format!("node {key} type"),
+                [candidate.clone(), format!("{parent_base}{candidate}")],
+            );
 
             // Path parameters: the parent's, then this segment's.
             let mut path_params = draft
@@ -166,8 +182,17 @@ impl<'a> DomainLowering<'a, '_> {
             }
             path_params.extend(identifiers.iter().cloned());
             let mut names = Namespace::default();
-            for param in &mut path_params {
-                param.rust_name = names.claim(&param.rust_name);
+            let inherited = path_params.len() - identifiers.len();
+            for (i, param) in path_params.iter_mut().enumerate() {
+                param.rust_name = if i < inherited {
+                    names.claim(&param.rust_name)
+                } else {
+                    let key = format!("{} path {key} {}", self.module, param.name);
+                    pick(self.lock, &mut self.claims, &mut names, key, [param.rust_name.clone()])
+                };
+            }
+            for (identifier, named) in identifiers.iter_mut().zip(&path_params[inherited..]) {
+                identifier.rust_name = named.rust_name.clone();
             }
 
             let template = template(&path.segments[..=draft.depth], own.map(|p| p.path));
@@ -194,6 +219,24 @@ impl<'a> DomainLowering<'a, '_> {
                         .zip(declared)
                         .map(|(node, declared)| Param { doc: declared.doc, ..node.clone() })
                         .collect();
+                    // The node may name a path parameter like one of the
+                    // operation's (`binding_sid` for `{Sid}`): that one takes its place.
+                    let mut taken: BTreeSet<String> =
+                        path_params.iter().map(|p| unraw(&p.rust_name).to_owned()).collect();
+                    taken.extend(op.params.iter().map(|p| unraw(&p.rust_name).to_owned()));
+                    for param in &mut op.params {
+                        if path_params.iter().any(|p| unraw(&p.rust_name) == unraw(&param.rust_name)) {
+                            let mut name = format!(
+                                "{}_{}",
+                                operation::location_word(param.location),
+                                unraw(&param.rust_name)
+                            );
+                            while !taken.insert(name.clone()) {
+                                name.push_str("_alt");
+                            }
+                            param.rust_name = name;
+                        }
+                    }
                     let mut index = 0;
                     for part in &mut op.path_parts {
                         if let PathPart::Param(name) = part {
@@ -254,16 +297,9 @@ impl<'a> DomainLowering<'a, '_> {
                 // The leading word of the operationId (`list`, `fetch`), itself a name.
                 let full = snake(&op.operation_id);
                 let verb = snake(unraw(&full).split('_').next().unwrap_or("call"));
-                let name = if names.is_free(&verb) { verb } else { full };
-                op.method_name = names.claim(&name);
+                let key = format!("{} op {} method", self.module, op.operation_id);
+                op.method_name = pick(self.lock, &mut self.claims, &mut names, key, [verb, full]);
             }
-        }
-        // Builder names are claimed in operationId order, whatever the paths.
-        let mut ops: Vec<&mut Operation> =
-            resources.values_mut().flat_map(|r| r.operations.iter_mut()).collect();
-        ops.sort_by(|a, b| a.operation_id.cmp(&b.operation_id));
-        for op in ops {
-            op.builder_name = self.ns.claim(&format!("{}Request", pascal(&op.operation_id)));
         }
         for resource in resources.values_mut() {
             resource.children.sort();
