@@ -19,15 +19,12 @@ pub struct Spec {
 /// Parses `text`, read from `file`, as an OpenAPI 3.0 document (YAML, or JSON
 /// when the name ends in `.json`).
 pub fn load(file: &str, text: &str) -> Result<Spec, Error> {
-    if let Some(line) = too_deep(text) {
+    if let Err(refusal) = crate::structure::check(text) {
         return Err(Error {
             file: file.to_owned(),
             pointer: String::new(),
-            line: Some(line),
-            message: format!(
-                "the document nests deeper than {MAX_NESTING} levels here; deeper documents are refused \
-                 because parsing them can take exponential time (Twilio's specs nest at most 17)"
-            ),
+            line: Some(refusal.line),
+            message: refusal.message,
         });
     }
     // openapiv3 panics on some malformed input (a mapping with a duplicate
@@ -248,48 +245,6 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SchemaRef<'a> {
             ReferenceOr::Reference { reference } => SchemaRef::Ref(reference),
         }
     }
-}
-
-/// How deep a document may nest, counting mappings, lists and flow
-/// brackets. openapiv3's deserializer backtracks through untagged enums, so a
-/// parse error under deep nesting costs time exponential in the depth.
-pub const MAX_NESTING: usize = 32;
-
-/// The 1-based line where the text first nests deeper than [`MAX_NESTING`],
-/// judged from indentation and brackets in one pass (no parse).
-fn too_deep(text: &str) -> Option<usize> {
-    let mut indents: Vec<usize> = Vec::new();
-    let mut brackets: usize = 0;
-    for (number, line) in text.lines().enumerate() {
-        let content = line.trim_start_matches(' ');
-        if content.is_empty() || content.starts_with('#') {
-            continue;
-        }
-        let indent = line.len() - content.len();
-        while indents.last().is_some_and(|&top| top >= indent) {
-            indents.pop();
-        }
-        indents.push(indent);
-        let items = content.len() - content.trim_start_matches(['-', ' ']).len();
-        // Most lines hold no bracket at all; only those are scanned.
-        if content.bytes().any(|b| matches!(b, b'{' | b'[' | b'}' | b']')) {
-            let mut in_string: Option<u8> = None;
-            for b in content.bytes() {
-                match (in_string, b) {
-                    (Some(quote), b) if b == quote => in_string = None,
-                    (Some(_), _) => {}
-                    (None, b'"' | b'\'') => in_string = Some(b),
-                    (None, b'{' | b'[') => brackets += 1,
-                    (None, b'}' | b']') => brackets = brackets.saturating_sub(1),
-                    _ => {}
-                }
-            }
-        }
-        if indents.len() + items / 2 + brackets > MAX_NESTING {
-            return Some(number + 1);
-        }
-    }
-    None
 }
 
 /// The maximum number of `$ref` hops followed before giving up, so that

@@ -6,8 +6,18 @@ use std::time::Duration;
 #[test]
 fn mutants_never_panic() {
     let seeds = xtask::fuzz_seeds(&xtask::root()).expect("seed specs are readable");
-    let stats = xtask::fuzz::run(&seeds, 20261121, Duration::from_secs(20), 300);
+    let stats = xtask::fuzz::run(&seeds, 20261121, Duration::from_secs(20), 300, xtask::fuzz::PER_MUTANT);
     assert!(stats.findings.is_empty(), "{}", stats.findings.join("\n"));
     assert!(stats.executions >= 50, "ran only {} mutants", stats.executions);
     assert!(stats.generated > 0 && stats.rejected > 0, "{stats:?}");
+}
+
+#[test]
+fn a_mutant_that_runs_too_long_is_a_finding() {
+    // A budget no mutant can meet stands in for a hang.
+    let seeds = xtask::fuzz_seeds(&xtask::root()).expect("seed specs are readable");
+    let stats = xtask::fuzz::run(&seeds, 7, Duration::from_secs(20), 50, Duration::from_nanos(1));
+    assert_eq!(stats.findings.len(), 1, "{stats:?}");
+    assert!(stats.findings[0].contains("hang"), "{stats:?}");
+    assert_eq!(stats.executions, 1, "the run stops at a hang");
 }

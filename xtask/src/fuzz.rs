@@ -55,9 +55,36 @@ const TOKENS: &[&str] = &[
     "null",
 ];
 
+/// How long one mutant may take before it counts as a hang.
+pub const PER_MUTANT: Duration = Duration::from_secs(10);
+
+/// The pipeline's outcome for one mutant, as a worker reports it.
+type Outcome = Result<Result<(), String>, String>;
+
 /// Runs mutants of `seeds` until `budget` has passed or `max` mutants have
-/// run, with a deterministic random sequence from `seed`.
-pub fn run(seeds: &[Input], seed: u64, budget: Duration, max: u64) -> Stats {
+/// run, with a deterministic random sequence from `seed`. Each mutant runs on
+/// a worker thread; one that takes longer than `per_mutant` is a finding (a
+/// hang), and ends the run, since its thread cannot be stopped.
+pub fn run(seeds: &[Input], seed: u64, budget: Duration, max: u64, per_mutant: Duration) -> Stats {
+    let (to_worker, inbox) = std::sync::mpsc::channel::<Input>();
+    let (outbox, from_worker) = std::sync::mpsc::channel::<Outcome>();
+    std::thread::spawn(move || {
+        for input in inbox {
+            let outcome = catch_unwind(AssertUnwindSafe(|| generate(std::slice::from_ref(&input))));
+            let outcome = match outcome {
+                Ok(Ok(_)) => Ok(Ok(())),
+                Ok(Err(error)) => Ok(Err(error.to_string())),
+                Err(panic) => Err(panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                    .unwrap_or_default()),
+            };
+            if outbox.send(outcome).is_err() {
+                break;
+            }
+        }
+    });
     let mut rng = fastrand::Rng::with_seed(seed);
     let trees: Vec<Option<Value>> = seeds.iter().map(|s| serde_yaml::from_str(&s.text).ok()).collect();
     let mut stats = Stats::default();
@@ -72,28 +99,39 @@ pub fn run(seeds: &[Input], seed: u64, budget: Duration, max: u64) -> Stats {
         if let Ok(dir) = std::env::var("FUZZ_DUMP") {
             let _ = std::fs::write(format!("{dir}/current.yaml"), &input.text);
         }
-        let outcome = catch_unwind(AssertUnwindSafe(|| generate(std::slice::from_ref(&input))));
-        match outcome {
-            Ok(Ok(_)) => stats.generated += 1,
-            Ok(Err(error)) => {
+        let (name, text) = (input.name.clone(), input.text.clone());
+        if to_worker.send(input).is_err() {
+            break;
+        }
+        let dump = |kind: &str| {
+            if let Ok(dir) = std::env::var("FUZZ_DUMP") {
+                let _ = std::fs::write(format!("{dir}/{kind}-{}.yaml", stats.executions), &text);
+            }
+        };
+        match from_worker.recv_timeout(per_mutant) {
+            Ok(Ok(Ok(()))) => stats.generated += 1,
+            Ok(Ok(Err(error))) => {
                 stats.rejected += 1;
-                if !error.to_string().starts_with(&input.name) {
+                if !error.starts_with(&name) {
                     stats.findings.push(format!(
                         "seed {seed}, run {}: error without the file: {error}",
                         stats.executions
                     ));
                 }
             }
-            Err(panic) => {
-                let message = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                    .unwrap_or_default();
+            Ok(Err(message)) => {
                 stats.findings.push(format!("seed {seed}, run {}: panic: {message}", stats.executions));
-                if let Ok(dir) = std::env::var("FUZZ_DUMP") {
-                    let _ = std::fs::write(format!("{dir}/panic-{}.yaml", stats.executions), &input.text);
-                }
+                dump("panic");
+            }
+            Err(_) => {
+                stats.findings.push(format!(
+                    "seed {seed}, run {}: hang: no result after {:.0} s",
+                    stats.executions,
+                    per_mutant.as_secs_f64()
+                ));
+                dump("hang");
+                stats.executions += 1;
+                break;
             }
         }
         stats.executions += 1;

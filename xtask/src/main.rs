@@ -294,7 +294,13 @@ fn run_fuzz(seconds: u64, seed: Option<u64>) -> Result<(), String> {
     // Panics are findings; the report lists each once.
     std::panic::set_hook(Box::new(|_| {}));
     let started = Instant::now();
-    let stats = xtask::fuzz::run(&seeds, seed, std::time::Duration::from_secs(seconds), u64::MAX);
+    let stats = xtask::fuzz::run(
+        &seeds,
+        seed,
+        std::time::Duration::from_secs(seconds),
+        u64::MAX,
+        xtask::fuzz::PER_MUTANT,
+    );
     let elapsed = started.elapsed().as_secs_f64();
     eprintln!(
         "fuzz: seed {seed}: {} executions in {elapsed:.1} s ({:.0}/s): {} generated, {} rejected, {} findings",
