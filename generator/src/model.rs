@@ -18,6 +18,9 @@ pub struct Api {
     pub sids: BTreeMap<String, SidType>,
     /// Operations that could not be generated, and why.
     pub skipped: Vec<Skipped>,
+    /// Things in the specs that were ignored, and why (an invalid `pattern`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Skipped>,
 }
 
 /// A product and version served from one host, such as Chat v2: one module.
@@ -292,7 +295,7 @@ pub struct SidType {
     pub noun: String,
 }
 
-/// An operation left out of the output.
+/// An operation left out of the output, or a part of a spec ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     /// The spec file.

@@ -13,7 +13,9 @@
 //! 2. Names are cased with `heck` (`snake_case` for methods, fields and
 //!    modules, `UpperCamelCase` for types and variants); `<` and `>` are
 //!    spelled `before` and `after`; keywords get the raw form or, where Rust
-//!    has none, a trailing `_`.
+//!    has none, a trailing `_` (`Self` is `SelfValue`). A module is the
+//!    API's product and first path segment (`chat_v2`); one that would be a
+//!    keyword or one of the crate's own modules (`sid`, `mod`) gets `_api`.
 //! 3. Navigation: a collection's accessor is its `mountName` (else its path
 //!    segment) and a member's is the singular of it; when the two are
 //!    spelled alike (`knowledge`), the collection's gets `_list`. Types are
@@ -97,7 +99,10 @@ fn legal(ident: String, case: Case) -> String {
     } else {
         ident
     };
-    if NOT_RAW.contains(&ident.as_str()) {
+    if ident == "Self" {
+        // `Self_` would not be UpperCamelCase.
+        "SelfValue".to_owned()
+    } else if NOT_RAW.contains(&ident.as_str()) {
         format!("{ident}_")
     } else if KEYWORDS.contains(&ident.as_str()) {
         format!("r#{ident}")
@@ -295,7 +300,7 @@ mod tests {
             ("in-progress", "InProgress"),
             ("removed_from_channel", "RemovedFromChannel"),
             ("1", "V1"),
-            ("Self", "Self_"),
+            ("Self", "SelfValue"),
             ("", "Unnamed"),
             ("*/", "Unnamed"),
         ];

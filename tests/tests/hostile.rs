@@ -25,6 +25,9 @@ fn hostile_specs() {
                 for skip in &output.api.skipped {
                     text.push_str(&format!("skipped: {}: {}\n", skip.pointer, skip.reason));
                 }
+                for warning in &output.api.warnings {
+                    text.push_str(&format!("warning: {}: {}\n", warning.pointer, warning.reason));
+                }
                 for (file, code) in &output.files {
                     if file != "mod.rs" {
                         text.push_str(&format!("==> {file}\n{code}"));

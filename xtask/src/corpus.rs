@@ -82,7 +82,7 @@ pub fn run(root: &Path, dirs: &[(PathBuf, bool)], build: bool) -> Result<(Vec<Ro
         let millis = started.elapsed().as_secs_f64() * 1e3;
         rows.push(match outcome {
             Ok(report) => {
-                for line in &report.skipped {
+                for line in report.skipped.iter().chain(&report.warnings) {
                     eprintln!("{line}");
                 }
                 let result = match report.invented.first() {

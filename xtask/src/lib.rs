@@ -108,6 +108,8 @@ pub struct Report {
     pub operations: usize,
     /// Operations skipped, one line each.
     pub skipped: Vec<String>,
+    /// Parts of the specs ignored, one line each.
+    pub warnings: Vec<String>,
     /// Public names with a number the spec does not have (there should be
     /// none), as `key = name`.
     pub invented: Vec<String>,
@@ -223,6 +225,12 @@ pub fn codegen(root: &Path, inputs: &[Input], target: &Target, mode: Mode) -> Re
             .skipped
             .iter()
             .map(|s| format!("{}: at {}: skipped: {}", s.file, s.pointer, s.reason))
+            .collect(),
+        warnings: output
+            .api
+            .warnings
+            .iter()
+            .map(|s| format!("{}: at {}: warning: {}", s.file, s.pointer, s.reason))
             .collect(),
         invented: twilio_codegen::naming::invented_numbers(&output.names)
             .into_iter()

@@ -154,7 +154,7 @@ fn run_codegen(check: bool, quiet: bool, specs: Specs) -> Result<(), String> {
     let (inputs, target) = specs.resolve()?;
     let old = xtask::generated_model(&root, &target);
     let report = codegen(&root, &inputs, &target, mode).map_err(|e| e.to_string())?;
-    for line in &report.skipped {
+    for line in report.skipped.iter().chain(&report.warnings) {
         eprintln!("{line}");
     }
     if mode == Mode::Check {

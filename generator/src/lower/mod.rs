@@ -104,7 +104,7 @@ pub fn lower(specs: &[Spec], lock: &NameLock) -> Result<(Api, NameLock), Error> 
                 },
                 _ => "api".to_owned(),
             };
-            let module = snake(&format!("{product}_{first}"));
+            let module = module_name(&format!("{product}_{first}"));
             let domain = domains.entry(module.clone()).or_insert_with(|| DomainInput {
                 module,
                 title: docs::lines(&spec.doc.info.title).join(" "),
@@ -128,11 +128,13 @@ pub fn lower(specs: &[Spec], lock: &NameLock) -> Result<(Api, NameLock), Error> 
 
     let mut sid_uses = SidUses::default();
     let mut skipped = Vec::new();
+    let mut warnings = Vec::new();
     let mut lowered = BTreeMap::new();
     let mut claims = NameLock::new();
     for (module, input) in domains {
-        let (domain, domain_claims) =
+        let (domain, domain_claims, domain_warnings) =
             DomainLowering::new(specs, lock, &mut sid_uses, &mut skipped).lower(input)?;
+        warnings.extend(domain_warnings);
         // A domain whose every operation was skipped has nothing to offer.
         if !domain.resources.is_empty() {
             claims.extend(domain_claims);
@@ -146,7 +148,9 @@ pub fn lower(specs: &[Spec], lock: &NameLock) -> Result<(Api, NameLock), Error> 
         .collect();
     let sids = sid_uses.name(taken, lock, &mut claims);
     skipped.sort_by(|a: &Skipped, b| (&a.file, &a.pointer).cmp(&(&b.file, &b.pointer)));
-    Ok((Api { domains: lowered, sids, skipped }, claims))
+    warnings.sort_by(|a: &Skipped, b| (&a.file, &a.pointer).cmp(&(&b.file, &b.pointer)));
+    warnings.dedup();
+    Ok((Api { domains: lowered, sids, skipped, warnings }, claims))
 }
 
 /// Claims a name in `ns` for the item `key`: the locked name if there is one
@@ -206,6 +210,14 @@ fn parse_path(spec: &Spec, path: &str, at: &Pointer) -> Result<Vec<Segment>, Err
     }
     let mut segments = Vec::new();
     for raw in path.split('/').skip(1).filter(|s| !s.is_empty()) {
+        // A URL parser resolves these, so the request would go elsewhere.
+        let decoded = raw.replace("%2e", ".").replace("%2E", ".");
+        if decoded == "." || decoded == ".." {
+            return Err(spec.error(
+                at,
+                format!("path segment `{raw}` is not allowed: it would change the request's path"),
+            ));
+        }
         let mut parts = Vec::new();
         let mut rest = raw;
         while !rest.is_empty() {
@@ -227,6 +239,15 @@ fn parse_path(spec: &Spec, path: &str, at: &Pointer) -> Result<Vec<Segment>, Err
                     let name = &after[..close];
                     if name.is_empty() || name.contains('{') {
                         return Err(spec.error(at, format!("bad path parameter `{{{name}}}`")));
+                    }
+                    if segments
+                        .iter()
+                        .chain([&Segment { parts: parts.clone() }])
+                        .any(|s: &Segment| s.params().any(|p| p == name))
+                    {
+                        return Err(
+                            spec.error(at, format!("path parameter `{{{name}}}` is repeated in the path"))
+                        );
                     }
                     parts.push(PathPart::Param(name.to_owned()));
                     rest = &after[close + 1..];
@@ -341,6 +362,8 @@ struct DomainLowering<'a, 'u> {
     promised: BTreeSet<String>,
     sid_uses: &'u mut SidUses,
     skipped: &'u mut Vec<Skipped>,
+    /// Parts of the spec ignored, and why.
+    warnings: Vec<Skipped>,
     ns: Namespace,
     /// Component name → (spec index, Rust name).
     components: BTreeMap<String, (usize, String)>,
@@ -368,6 +391,7 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             promised: BTreeSet::new(),
             sid_uses,
             skipped,
+            warnings: Vec::new(),
             ns: Namespace::with_reserved(RESERVED_TYPES.iter().copied()),
             components: BTreeMap::new(),
             in_progress: BTreeSet::new(),
@@ -454,7 +478,7 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
         Ok(())
     }
 
-    fn lower(mut self, input: DomainInput<'a>) -> Result<(Domain, NameLock), Error> {
+    fn lower(mut self, input: DomainInput<'a>) -> Result<(Domain, NameLock, Vec<Skipped>), Error> {
         self.module = input.module.clone();
         let prefix = format!("{} ", self.module);
         let type_kinds = ["api", "type ", "node ", "op "];
@@ -502,7 +526,22 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             resources,
             types: self.types,
         };
-        Ok((domain, self.claims))
+        Ok((domain, self.claims, self.warnings))
+    }
+}
+
+/// Names a domain's module may not have: the crate's own modules, and the
+/// file names of generated code.
+const RESERVED_MODULES: &[&str] = &["sid", "mod", "lib", "main", "generated", "runtime", "rt"];
+
+/// A domain's module name: its product and first path segment in snake
+/// case; a reserved name or keyword gets `_api`.
+fn module_name(name: &str) -> String {
+    let module = snake(name);
+    if module.starts_with("r#") || module.ends_with('_') || RESERVED_MODULES.contains(&module.as_str()) {
+        format!("{}_api", unraw(&module).trim_end_matches('_'))
+    } else {
+        module
     }
 }
 

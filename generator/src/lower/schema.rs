@@ -52,6 +52,9 @@ impl<'a> DomainLowering<'a, '_> {
                     }
                     return Ok(TypeRef::Named(name));
                 }
+                if let Some(pattern) = string.pattern.as_deref() {
+                    self.check_pattern(spec, pattern, &schema_at.join("pattern"))?;
+                }
                 if let Some(prefix) = string.pattern.as_deref().and_then(sid_prefix) {
                     let noun = sid_noun(&owner);
                     self.sid_uses.record(prefix, &noun);
@@ -211,6 +214,28 @@ impl<'a> DomainLowering<'a, '_> {
         self.claims.insert(format!("{} {site}", self.module), name.clone());
         self.components.insert(component.to_owned(), (index, name.clone()));
         Ok(name)
+    }
+
+    /// A `pattern` that is no regular expression is an error where it looks
+    /// like a SID's (`^BS…`), whose checks it would otherwise lose, and a
+    /// warning elsewhere: the pattern is then not checked.
+    fn check_pattern(&mut self, spec: &Spec, pattern: &str, at: &Pointer) -> Result<(), Error> {
+        let Err(error) = regex_syntax::Parser::new().parse(pattern) else { return Ok(()) };
+        let problem = error.to_string().lines().last().unwrap_or_default().trim().to_owned();
+        let sid_shaped = pattern
+            .strip_prefix('^')
+            .is_some_and(|p| p.len() > 2 && p.as_bytes()[..2].iter().all(u8::is_ascii_uppercase));
+        if sid_shaped {
+            return Err(
+                spec.error(at, format!("pattern {pattern:?} is not a regular expression ({problem})"))
+            );
+        }
+        self.warnings.push(skipped(
+            spec,
+            at,
+            format!("pattern {pattern:?} is not a regular expression ({problem}); values are not checked against it"),
+        ));
+        Ok(())
     }
 
     fn enumeration(&mut self, name: &str, spec_name: &str, values: &[&str], schema: &Schema) -> TypeDef {
