@@ -418,16 +418,23 @@ impl Emitter<'_> {
             };
             self.accessor(child, &child.path_params[..inherited_len])
         });
+        let personal_path = r.path_params.iter().any(personal);
+        let derive_debug = (!personal_path).then(|| quote! { , Debug });
+        let debug_fields: Vec<(String, bool)> =
+            r.path_params.iter().map(|p| (p.rust_name.clone(), personal(p))).collect();
+        let debug = self.debug_impl(&r.rust_name, &debug_fields, personal_path);
         let methods = r.operations.iter().map(|op| self.operation_method(r, op));
         let builders = r.operations.iter().map(|op| self.builder(r, op));
         let holders = r.operations.iter().filter_map(|op| self.required_struct(r, op));
         quote! {
             #doc
-            #[derive(Clone, Debug)]
+            #[derive(Clone #derive_debug)]
             pub struct #name {
                 client: rt::Client,
                 #( #fields, )*
             }
+
+            #debug
 
             impl #name {
                 #( #accessors )*
@@ -563,12 +570,13 @@ impl Emitter<'_> {
         let request = self.to_request(op);
         let send = self.send(op);
         let mut debug_fields: Vec<(String, bool)> =
-            op.path_params.iter().chain(&op.params).map(|p| (p.rust_name.clone(), p.pii)).collect();
+            op.path_params.iter().chain(&op.params).map(|p| (p.rust_name.clone(), personal(p))).collect();
         if is_page {
             debug_fields.push(("limit".to_owned(), false));
         }
-        let debug = self.debug_impl(&op.builder_name, &debug_fields, op.params.iter().any(|p| p.pii));
-        let derive_debug = (!op.params.iter().any(|p| p.pii)).then(|| quote! { , Debug });
+        let needs_redaction = op.path_params.iter().chain(&op.params).any(personal);
+        let debug = self.debug_impl(&op.builder_name, &debug_fields, needs_redaction);
+        let derive_debug = (!needs_redaction).then(|| quote! { , Debug });
         quote! {
             #doc
             #[derive(Clone #derive_debug)]
@@ -668,19 +676,26 @@ impl Emitter<'_> {
         let path = op.path_parts.iter().map(|part| match part {
             PathPart::Literal(text) => quote! { request.push_path(#text); },
             PathPart::Param(name) => {
+                let personal = op.path_params.iter().find(|p| &p.rust_name == name).is_some_and(personal);
                 let name = ident(name);
-                quote! { request.push_path_param(&self.#name); }
+                if personal {
+                    quote! { request.push_path_param_pii(&self.#name); }
+                } else {
+                    quote! { request.push_path_param(&self.#name); }
+                }
             }
         });
         let params = op.params.iter().map(|p| {
             let key = Literal::string(&p.name);
             let field = ident(&p.rust_name);
-            let add = match p.location {
-                Location::Query => quote! { query },
-                Location::Header => quote! { header },
-                Location::Form => quote! { form },
-                Location::Json => quote! { json },
-                Location::Path => quote! { query },
+            let add = match (p.location, p.pii) {
+                (Location::Query | Location::Path, false) => quote! { query },
+                (Location::Query | Location::Path, true) => quote! { query_pii },
+                (Location::Header, false) => quote! { header },
+                (Location::Header, true) => quote! { header_pii },
+                (Location::Form, false) => quote! { form },
+                (Location::Form, true) => quote! { form_pii },
+                (Location::Json, _) => quote! { json },
             };
             quote! { request.#add(#key, &self.#field); }
         });
@@ -721,7 +736,7 @@ impl Emitter<'_> {
                     /// Fetches the page at a `next_page_url` from an earlier page, so that a
                     /// listing can resume later. Only URLs on this API's host are followed.
                     pub async fn resume(self, next_page_url: &str) -> Result<rt::Page<#ty>, rt::Error> {
-                        self.client.page_at(SERVER, next_page_url, #key).await
+                        self.client.page_at(&self.to_request(), next_page_url, #key).await
                     }
 
                     /// Every item across all pages, fetched page by page as the stream is
@@ -837,6 +852,12 @@ fn field_init(name: &Ident, value: TokenStream) -> TokenStream {
     } else {
         quote! { #name: #value }
     }
+}
+
+/// Whether a parameter may be personal data: the spec marks it so, or it is a
+/// path segment that is free text (a user's SID *or* identity), not a SID.
+fn personal(p: &Param) -> bool {
+    p.pii || (p.location == Location::Path && p.ty == TypeRef::String)
 }
 
 /// `name: self.name.clone()`, without the clone for `Copy` types.

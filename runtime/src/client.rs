@@ -7,7 +7,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, Error, body_text};
+use crate::error::{ApiError, Error, body_text, redact_quoted};
 use crate::request::Request;
 use crate::transport::{HttpClient, HttpRequest, HttpResponse, ReqwestTransport, TransportError};
 
@@ -111,21 +111,56 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     retry: RetryPolicy,
     transport: Option<Arc<dyn HttpClient>>,
+    max_body: usize,
+}
+
+/// The largest response body a client accepts by default: far above any
+/// Twilio page (a 1,000-item page is about 1 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Whether `label` can be one label of a host name: letters, digits and
+/// inner hyphens, at most 63 of them.
+fn is_dns_label(label: &str) -> bool {
+    (1..=63).contains(&label.len())
+        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+}
+
+/// A URL's text without its user name and password, for messages.
+fn without_userinfo(text: &str) -> String {
+    match text.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let authority = &rest[..authority_end];
+            let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+            format!("{scheme}://{host}{}", &rest[authority_end..])
+        }
+        None => text.to_owned(),
+    }
 }
 
 impl ClientBuilder {
     /// Sends every request to this base URL instead of Twilio's hosts: for
     /// tests, mocks and proxies. Paths are appended to it.
+    /// A path in it (`http://proxy/twilio`) prefixes every request's path,
+    /// next pages included.
     pub fn base_url(mut self, base_url: &str) -> Result<Self, Error> {
+        let shown = without_userinfo(base_url);
         let url = url::Url::parse(base_url)
-            .map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
-        if url.cannot_be_a_base() || url.host_str().is_none() {
-            return Err(Error::Config(format!(
-                "invalid base URL {base_url:?}: not an http(s) URL with a host"
-            )));
+            .map_err(|e| Error::Config(format!("invalid base URL {shown:?}: {e}")))?;
+        if url.cannot_be_a_base() || url.host_str().is_none() || !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::Config(format!("invalid base URL {shown:?}: not an http(s) URL with a host")));
         }
         self.base_url = Some(url);
         Ok(self)
+    }
+
+    /// The largest response body to accept, in bytes; a larger one is
+    /// [`Error::ResponseTooLarge`]. Default: [`DEFAULT_MAX_RESPONSE_BYTES`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_body = limit;
+        self
     }
 
     /// The Twilio edge location (`sydney`, `dublin`, …); see
@@ -166,8 +201,18 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client.
+    /// Builds the client. Edge and region must be single DNS labels
+    /// (`sydney`, `au1`): anything else could send requests, and
+    /// credentials, to another host.
     pub fn build(self) -> Result<Client, Error> {
+        for (what, value) in [("edge", &self.edge), ("region", &self.region)] {
+            if let Some(value) = value.as_deref().filter(|v| !is_dns_label(v)) {
+                return Err(Error::Config(format!(
+                    "invalid {what} {:?}: expected one DNS label, such as `sydney` or `au1`",
+                    crate::error::escape(value)
+                )));
+            }
+        }
         let transport = match self.transport {
             Some(transport) => transport,
             None => Arc::new(ReqwestTransport::new(self.connect_timeout)?),
@@ -183,6 +228,7 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 retry: self.retry,
                 transport,
+                max_body: self.max_body,
                 user_agent: user_agent(None),
             }),
         })
@@ -214,6 +260,7 @@ struct Inner {
     timeout: Duration,
     retry: RetryPolicy,
     transport: Arc<dyn HttpClient>,
+    max_body: usize,
     user_agent: String,
 }
 
@@ -221,7 +268,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("credentials", &self.inner.credentials)
-            .field("base_url", &self.inner.base_url.as_ref().map(url::Url::as_str))
+            .field("base_url", &self.inner.base_url.as_ref().map(|u| without_userinfo(u.as_str())))
             .field("edge", &self.inner.edge)
             .field("region", &self.inner.region)
             .field("timeout", &self.inner.timeout)
@@ -242,6 +289,7 @@ impl Client {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             transport: None,
+            max_body: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -341,20 +389,29 @@ impl Client {
             }
             (None, None) => None,
         };
-        self.execute_url(request.method(), url, headers, body).await
+        self.execute_url(request.method(), url, request.log_url(), headers, body).await
     }
 
     pub(crate) async fn execute_url(
         &self,
         method: crate::Method,
         url: url::Url,
+        log_url: String,
         mut headers: Vec<(String, String)>,
         body: Option<String>,
     ) -> Result<HttpResponse, Error> {
         headers.push(("authorization".to_owned(), self.inner.authorization.clone()));
         headers.push(("user-agent".to_owned(), self.inner.user_agent.clone()));
         headers.push(("accept".to_owned(), "application/json".to_owned()));
-        let http = HttpRequest { method, url, headers, body, timeout: self.inner.timeout };
+        let http = HttpRequest {
+            method,
+            url,
+            log_url,
+            max_body: self.inner.max_body,
+            headers,
+            body,
+            timeout: self.inner.timeout,
+        };
         let retry = self.inner.retry;
         let mut attempt = 0;
         loop {
@@ -381,6 +438,7 @@ impl Client {
                     Err(Error::Api(Box::new(ApiError::from_response(response.status, &response.body))))
                 }
                 Err(TransportError::Timeout) => Err(Error::Timeout(self.inner.timeout)),
+                Err(TransportError::TooLarge) => Err(Error::ResponseTooLarge { limit: self.inner.max_body }),
                 Err(TransportError::Connect(e) | TransportError::Other(e)) => Err(Error::Transport(e)),
             };
         }
@@ -391,7 +449,7 @@ impl Client {
 pub(crate) fn decode<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
     serde_json::from_slice(&response.body).map_err(|e| Error::Decode {
         status: response.status,
-        message: e.to_string(),
+        message: redact_quoted(&e.to_string()),
         body: body_text(&response.body),
     })
 }

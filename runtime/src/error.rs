@@ -5,7 +5,11 @@ use std::time::Duration;
 use serde::Deserialize;
 
 /// Everything that can go wrong with a call.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Display` and `Debug` never show personal data or raw control
+/// characters: server text is escaped, URLs are cut to their host, and kept
+/// response bodies show only their length (the fields still hold them).
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The input cannot make a valid request; nothing was sent.
@@ -20,9 +24,18 @@ pub enum Error {
     #[error("configuration: {0}")]
     Config(String),
 
-    /// The request could not be sent or the response not received.
-    #[error("transport: {0}")]
+    /// The request could not be sent or the response not received. The
+    /// message gives the causes, outermost first.
+    #[error("transport: {}", chain(.0.as_ref()))]
     Transport(#[source] Box<dyn std::error::Error + Send + Sync>),
+
+    /// The response body was larger than the client accepts
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    #[error("the response body is larger than {limit} bytes")]
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
 
     /// No response arrived within the timeout.
     #[error("timed out after {0:?}")]
@@ -33,11 +46,11 @@ pub enum Error {
     Api(Box<ApiError>),
 
     /// A successful response could not be decoded into the expected type.
-    #[error("could not decode the response (HTTP {status}): {message}")]
+    #[error("could not decode the response (HTTP {status}): {}", escape(message))]
     Decode {
         /// The HTTP status.
         status: u16,
-        /// What did not fit.
+        /// What did not fit; values quoted from the body are redacted.
         message: String,
         /// The body as received, cut to 4 KiB.
         body: String,
@@ -45,8 +58,86 @@ pub enum Error {
 
     /// A `next_page_url` pointed somewhere other than the API's own host, so
     /// it was not followed: credentials go only to the API.
-    #[error("refused to follow a next page URL on another host: {0}")]
+    #[error("refused to follow a next page URL to {}", origin(.0))]
     ForeignUrl(String),
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::InvalidInput(text) => f.debug_tuple("InvalidInput").field(&escape(text)).finish(),
+            Error::InvalidSid(error) => f.debug_tuple("InvalidSid").field(error).finish(),
+            Error::Config(text) => f.debug_tuple("Config").field(&escape(text)).finish(),
+            Error::Transport(error) => f.debug_tuple("Transport").field(&chain(error.as_ref())).finish(),
+            Error::ResponseTooLarge { limit } => {
+                f.debug_struct("ResponseTooLarge").field("limit", limit).finish()
+            }
+            Error::Timeout(after) => f.debug_tuple("Timeout").field(after).finish(),
+            Error::Api(error) => f.debug_tuple("Api").field(error).finish(),
+            Error::Decode { status, message, body } => f
+                .debug_struct("Decode")
+                .field("status", status)
+                .field("message", &escape(message))
+                .field("body", &format_args!("[{} bytes]", body.len()))
+                .finish(),
+            Error::ForeignUrl(url) => f.debug_tuple("ForeignUrl").field(&origin(url)).finish(),
+        }
+    }
+}
+
+/// An error and its sources, outermost first, joined by `: `; a cause that
+/// repeats the one before it is left out.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = vec![escape(&error.to_string())];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = escape(&cause.to_string());
+        if parts.last().is_none_or(|last| !last.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
+/// A URL from a server, cut to its scheme and host: its path and query may
+/// hold personal data, and its text is the server's.
+fn origin(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(url) => escape(&format!("{}://{}/…", url.scheme(), url.host_str().unwrap_or_default())),
+        Err(_) => "an invalid URL".to_owned(),
+    }
+}
+
+/// Server text made safe to print: control and bidi characters escaped, so
+/// that it can neither forge lines nor reorder what a terminal shows.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let hidden = c.is_control()
+            || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}');
+        if hidden {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A decoder's message with the values it quotes from the body redacted
+/// (serde names the offending string: `invalid type: string "alice"`).
+pub(crate) fn redact_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find('"') {
+        let Some(len) = rest[start + 1..].find('"') else { break };
+        out.push_str(&rest[..start]);
+        out.push_str("\"[redacted]\"");
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Error {
@@ -71,8 +162,8 @@ impl Error {
 /// Twilio's error response, with the HTTP status. Fields Twilio did not send
 /// (or a body that is not Twilio's JSON) leave them `None`; the raw body is
 /// always kept.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("Twilio API error (HTTP {status}{code}): {message}", code = self.code.map(|c| format!(", code {c}")).unwrap_or_default(), message = self.message.as_deref().unwrap_or("no message"))]
+#[derive(Clone, PartialEq, thiserror::Error)]
+#[error("Twilio API error (HTTP {status}{code}): {message}", code = self.code.map(|c| format!(", code {c}")).unwrap_or_default(), message = escape(self.message.as_deref().unwrap_or("no message")))]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
@@ -104,6 +195,19 @@ const BODY_LIMIT: usize = 4096;
 pub(crate) fn body_text(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(BODY_LIMIT)]);
     text.into_owned()
+}
+
+impl std::fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message.as_deref().map(escape))
+            .field("more_info", &self.more_info.as_deref().map(escape))
+            .field("details", &self.details.as_ref().map(|_| "[…]"))
+            .field("body", &format_args!("[{} bytes]", self.body.len()))
+            .finish()
+    }
 }
 
 impl ApiError {

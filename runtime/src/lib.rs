@@ -20,10 +20,10 @@ mod transport;
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub use client::{Client, ClientBuilder, Credentials, RetryPolicy};
+pub use client::{Client, ClientBuilder, Credentials, DEFAULT_MAX_RESPONSE_BYTES, RetryPolicy};
 pub use enums::{UnknownValue, UnknownVariant};
 pub use error::{ApiError, Error};
-pub use page::{ItemStream, Page, PageMeta};
+pub use page::{ItemStream, MAX_PAGES, MAX_PAGES_WITHOUT_PROGRESS, Page, PageMeta};
 pub use request::{Method, ParamValue, Request};
 pub use sid::SidError;
 pub use transport::{BoxFuture, HttpClient, HttpRequest, HttpResponse, ReqwestTransport, TransportError};

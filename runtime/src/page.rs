@@ -3,7 +3,10 @@
 //! A page holds its items under a key named by the operation (`bindings`)
 //! and paging links under `meta`. The next page is `meta.next_page_url`,
 //! followed as given and never rebuilt from page numbers; a stream stops when
-//! that URL is null, repeats, or leads to an empty page.
+//! that URL is null or repeats (compared without its `#fragment` and with
+//! its query sorted), when it leads to an empty page, when the page number
+//! stops going up for [`MAX_PAGES_WITHOUT_PROGRESS`] pages, or after
+//! [`MAX_PAGES`] pages.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -20,8 +23,17 @@ use crate::error::{Error, body_text};
 use crate::request::{Method, Request};
 use crate::transport::HttpResponse;
 
-/// Paging links and counters of a page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Pages a stream follows without the page number going up before it
+/// stops: a server that serves one page forever under ever new URLs.
+pub const MAX_PAGES_WITHOUT_PROGRESS: usize = 3;
+
+/// The most pages one stream follows (at Twilio's largest page size,
+/// 100 million items).
+pub const MAX_PAGES: usize = 100_000;
+
+/// Paging links and counters of a page. `Debug` shows the links as
+/// `[redacted]`: they repeat the request's filters, identities included.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PageMeta {
     /// The page index, for information only.
@@ -47,6 +59,21 @@ pub struct PageMeta {
     pub key: Option<String>,
 }
 
+impl fmt::Debug for PageMeta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let link = |l: &Option<String>| l.as_ref().map(|_| crate::Redacted);
+        f.debug_struct("PageMeta")
+            .field("page", &self.page)
+            .field("page_size", &self.page_size)
+            .field("first_page_url", &link(&self.first_page_url))
+            .field("previous_page_url", &link(&self.previous_page_url))
+            .field("next_page_url", &link(&self.next_page_url))
+            .field("url", &link(&self.url))
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
 /// One page of a list.
 #[derive(Clone)]
 pub struct Page<T> {
@@ -56,7 +83,8 @@ pub struct Page<T> {
     pub meta: PageMeta,
     client: Client,
     items_key: &'static str,
-    server: String,
+    /// The list request the pages answer: its server, and what to redact.
+    origin: Request,
 }
 
 impl<T: fmt::Debug> fmt::Debug for Page<T> {
@@ -74,7 +102,7 @@ impl<T: DeserializeOwned> Page<T> {
     /// Fetches the next page, or `None` on the last one.
     pub async fn next_page(&self) -> Result<Option<Page<T>>, Error> {
         match self.next_page_url() {
-            Some(url) => self.client.page_at(&self.server, url, self.items_key).await.map(Some),
+            Some(url) => self.client.page_at(&self.origin, url, self.items_key).await.map(Some),
             None => Ok(None),
         }
     }
@@ -91,49 +119,58 @@ impl Client {
         items_key: &'static str,
     ) -> Result<Page<T>, Error> {
         let response = self.execute(&request).await?;
-        self.page_from(&response, request.server(), items_key)
+        self.page_from(&response, &request, items_key)
     }
 
-    /// Fetches the page at `url`, a `next_page_url` from a page of a list
-    /// served by `server`.
+    /// Fetches the page at `url`, a `next_page_url` from a page of the list
+    /// that `origin` requested.
     pub async fn page_at<T: DeserializeOwned>(
         &self,
-        server: &str,
+        origin: &Request,
         url: &str,
         items_key: &'static str,
     ) -> Result<Page<T>, Error> {
-        let url = self.follow(server, url)?;
-        let response = self.execute_url(Method::Get, url, Vec::new(), None).await?;
-        self.page_from(&response, server, items_key)
+        let url = self.follow(origin.server(), url)?;
+        let log_url = log_url(origin, &url);
+        let response = self.execute_url(Method::Get, url, log_url, Vec::new(), None).await?;
+        self.page_from(&response, origin, items_key)
     }
 
     /// Checks that a next-page URL stays on the API's host, and sends it to
-    /// where this client sends that API's requests (a base URL override or
-    /// an edge), so paging through a proxy stays behind the proxy.
+    /// where this client sends that API's requests (a base URL override,
+    /// path included, or an edge), so paging through a proxy stays behind
+    /// the proxy.
     fn follow(&self, server: &str, next: &str) -> Result<url::Url, Error> {
+        let refused = || Error::ForeignUrl(next.to_owned());
         let base = self.resolve_base(server)?;
-        let canonical = url::Url::parse(server).ok();
-        let target = base.join(next).map_err(|_| Error::ForeignUrl(next.to_owned()))?;
+        let canonical = url::Url::parse(server).map_err(|_| refused())?;
+        // Relative links are relative to the API's own host.
+        let target = canonical.join(next).map_err(|_| refused())?;
         let origin = |u: &url::Url| {
             (u.scheme().to_owned(), u.host_str().map(str::to_owned), u.port_or_known_default())
         };
-        if origin(&target) == origin(&base) {
-            return Ok(target);
-        }
-        if canonical.as_ref().is_some_and(|c| origin(c) == origin(&target)) {
-            let mut rebased = target.clone();
-            rebased.set_scheme(base.scheme()).map_err(|()| Error::ForeignUrl(next.to_owned()))?;
-            rebased.set_host(base.host_str()).map_err(|_| Error::ForeignUrl(next.to_owned()))?;
-            rebased.set_port(base.port()).map_err(|()| Error::ForeignUrl(next.to_owned()))?;
+        if origin(&target) == origin(&canonical) {
+            if origin(&base) == origin(&canonical) && base.path().trim_end_matches('/').is_empty() {
+                return Ok(target);
+            }
+            let mut rebased = base.clone();
+            let prefix = base.path().trim_end_matches('/');
+            rebased.set_path(&format!("{prefix}{}", target.path()));
+            rebased.set_query(target.query());
             return Ok(rebased);
         }
-        Err(Error::ForeignUrl(next.to_owned()))
+        // A link already on the base URL's host (a mock that knows itself).
+        let prefix = base.path().trim_end_matches('/');
+        if origin(&target) == origin(&base) && target.path().starts_with(prefix) {
+            return Ok(target);
+        }
+        Err(refused())
     }
 
     fn page_from<T: DeserializeOwned>(
         &self,
         response: &HttpResponse,
-        server: &str,
+        origin: &Request,
         items_key: &'static str,
     ) -> Result<Page<T>, Error> {
         let mut de = serde_json::Deserializer::from_slice(&response.body);
@@ -142,10 +179,10 @@ impl Client {
             .and_then(|page| de.end().map(|()| page));
         let (items, meta) = decoded.map_err(|e| Error::Decode {
             status: response.status,
-            message: e.to_string(),
+            message: crate::error::redact_quoted(&e.to_string()),
             body: body_text(&response.body),
         })?;
-        Ok(Page { items, meta, client: self.clone(), items_key, server: server.to_owned() })
+        Ok(Page { items, meta, client: self.clone(), items_key, origin: origin.clone() })
     }
 
     /// Every item of a list, page after page, up to `limit` items.
@@ -157,12 +194,15 @@ impl Client {
     ) -> ItemStream<T> {
         let state = StreamState {
             client: self.clone(),
+            origin: request.clone(),
             next: Some(Next::First(request)),
             buffer: VecDeque::new(),
             remaining: limit,
             seen: HashSet::new(),
             items_key,
-            server: String::new(),
+            pages: 0,
+            last_page: None,
+            stalled: 0,
         };
         Box::pin(futures_util::stream::unfold(state, StreamState::step))
     }
@@ -175,13 +215,20 @@ enum Next {
 
 struct StreamState<T> {
     client: Client,
+    /// The list request: its server, and what to redact in logs.
+    origin: Request,
     next: Option<Next>,
     buffer: VecDeque<T>,
     remaining: Option<usize>,
-    /// Hashes of the page URLs fetched so far, to stop on a repeat.
+    /// Hashes of the page URLs fetched so far, normalized, to stop on a repeat.
     seen: HashSet<u64>,
     items_key: &'static str,
-    server: String,
+    /// Pages fetched.
+    pages: usize,
+    /// The last page number the server gave.
+    last_page: Option<i64>,
+    /// Pages in a row whose number did not go up.
+    stalled: usize,
 }
 
 impl<T: DeserializeOwned + Send + 'static> StreamState<T> {
@@ -198,27 +245,73 @@ impl<T: DeserializeOwned + Send + 'static> StreamState<T> {
             }
             let page = match self.next.take()? {
                 Next::First(request) => {
-                    self.server = request.server().to_owned();
                     if let Ok(url) = self.client.url_for(&request) {
-                        self.seen.insert(hash(url.as_str()));
+                        self.seen.insert(hash(&normalized(url.as_str())));
                     }
                     self.client.send_page::<T>(request, self.items_key).await
                 }
-                Next::Url(url) => self.client.page_at::<T>(&self.server, &url, self.items_key).await,
+                Next::Url(url) => self.client.page_at::<T>(&self.origin, &url, self.items_key).await,
             };
             let page = match page {
                 Ok(page) => page,
                 Err(error) => return Some((Err(error), self)),
             };
-            let empty = page.items.is_empty();
+            self.pages += 1;
+            // The page number must go up; a server that repeats one page
+            // under new URLs is stopped after a few.
+            match (self.last_page, page.meta.page) {
+                (Some(last), Some(now)) if now <= last => self.stalled += 1,
+                _ => self.stalled = 0,
+            }
+            self.last_page = page.meta.page.or(self.last_page);
+            let go_on =
+                !page.items.is_empty() && self.stalled < MAX_PAGES_WITHOUT_PROGRESS && self.pages < MAX_PAGES;
             if let Some(url) = page.next_page_url() {
-                if !empty && self.seen.insert(hash(url)) {
+                let target = self.client.follow(self.origin.server(), url).map(|u| u.to_string());
+                let key = normalized(target.as_deref().unwrap_or(url));
+                if go_on && self.seen.insert(hash(&key)) {
                     self.next = Some(Next::Url(url.to_owned()));
                 }
             }
             self.buffer.extend(page.items);
         }
     }
+}
+
+/// A URL as compared for repeats: no fragment, query pairs sorted.
+fn normalized(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut url) => {
+            url.set_fragment(None);
+            let mut pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+            pairs.sort();
+            if pairs.is_empty() {
+                url.set_query(None);
+            } else {
+                url.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+            url.to_string()
+        }
+        Err(_) => url.split('#').next().unwrap_or(url).to_owned(),
+    }
+}
+
+/// A followed page's URL for logs: the list request's path as it shows it
+/// (personal path parameters redacted) and the query with its personal
+/// values redacted.
+fn log_url(origin: &Request, url: &url::Url) -> String {
+    let path =
+        if url.path().ends_with(origin.path()) { origin.shown_path() } else { crate::request::REDACTED };
+    let mut shown = format!("{}://{}{path}", url.scheme(), url.host_str().unwrap_or_default());
+    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    if !pairs.is_empty() {
+        shown.push('?');
+        shown.push_str(&crate::request::shown_query(
+            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            origin.pii_keys(),
+        ));
+    }
+    shown
 }
 
 fn hash(url: &str) -> u64 {

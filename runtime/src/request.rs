@@ -2,7 +2,7 @@
 //! and sent by a [`Client`](crate::Client) (or inspected in tests).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
@@ -87,16 +87,48 @@ const LITERAL: &AsciiSet = &CONTROLS
     .add(b'}');
 
 /// One API call: method, server, encoded path, query, headers and form body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Values that may be personal data (identities in a path, parameters the
+/// spec marks as PII) are added with the `_pii` methods: they are sent as
+/// usual, and shown as `[redacted]` in `Debug` and [`Request::log_url`].
+#[derive(Clone, PartialEq, Eq)]
 pub struct Request {
     method: Method,
     server: String,
     path: String,
+    /// The path with personal path parameters redacted.
+    shown_path: String,
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     form: Vec<(&'static str, String)>,
     json: Option<String>,
     problem: Option<String>,
+    /// Keys whose values are personal data.
+    pii: Vec<&'static str>,
+}
+
+/// What stands in for personal data.
+pub(crate) const REDACTED: &str = "[redacted]";
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = |pairs: &[(&'static str, String)]| -> Vec<(&'static str, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (*k, if self.pii.contains(k) { REDACTED.to_owned() } else { v.clone() }))
+                .collect()
+        };
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("server", &self.server)
+            .field("path", &self.shown_path)
+            .field("query", &shown(&self.query))
+            .field("headers", &shown(&self.headers))
+            .field("form", &shown(&self.form))
+            .field("json", &self.json.as_ref().map(|j| format!("[{} bytes]", j.len())))
+            .field("problem", &self.problem)
+            .finish()
+    }
 }
 
 impl Request {
@@ -106,6 +138,8 @@ impl Request {
             method,
             server: server.trim_end_matches('/').to_owned(),
             path: String::new(),
+            shown_path: String::new(),
+            pii: Vec::new(),
             query: Vec::new(),
             headers: Vec::new(),
             form: Vec::new(),
@@ -116,7 +150,18 @@ impl Request {
 
     /// Appends literal path text from the spec.
     pub fn push_path(&mut self, literal: &str) {
-        self.path.extend(utf8_percent_encode(literal, LITERAL));
+        let encoded: String = utf8_percent_encode(literal, LITERAL).collect();
+        self.path.push_str(&encoded);
+        self.shown_path.push_str(&encoded);
+    }
+
+    /// Like [`push_path_param`](Self::push_path_param), for a value that may
+    /// be personal data (a user's identity): shown as `[redacted]`.
+    pub fn push_path_param_pii(&mut self, value: &impl ParamValue) {
+        let shown = self.shown_path.len();
+        self.push_path_param(value);
+        self.shown_path.truncate(shown);
+        self.shown_path.push_str(REDACTED);
     }
 
     /// Appends a path parameter, percent-encoded so that it stays inside its
@@ -133,7 +178,9 @@ impl Request {
                 format!("path parameter {text:?} cannot be sent: it would change the request's path")
             });
         }
-        self.path.extend(utf8_percent_encode(&text, SEGMENT));
+        let encoded: String = utf8_percent_encode(&text, SEGMENT).collect();
+        self.path.push_str(&encoded);
+        self.shown_path.push_str(&encoded);
     }
 
     /// Adds query parameters: one pair per value, repeated keys for lists.
@@ -149,6 +196,45 @@ impl Request {
     /// Adds fields to the `application/x-www-form-urlencoded` body.
     pub fn form(&mut self, key: &'static str, value: &impl ParamValue) {
         value.append_to(key, &mut self.form);
+    }
+
+    /// Adds query parameters that are personal data.
+    pub fn query_pii(&mut self, key: &'static str, value: &impl ParamValue) {
+        self.pii.push(key);
+        self.query(key, value);
+    }
+
+    /// Adds a header that is personal data.
+    pub fn header_pii(&mut self, key: &'static str, value: &impl ParamValue) {
+        self.pii.push(key);
+        self.header(key, value);
+    }
+
+    /// Adds form fields that are personal data.
+    pub fn form_pii(&mut self, key: &'static str, value: &impl ParamValue) {
+        self.pii.push(key);
+        self.form(key, value);
+    }
+
+    /// The keys whose values are personal data.
+    pub fn pii_keys(&self) -> &[&'static str] {
+        &self.pii
+    }
+
+    /// The path with personal path parameters shown as `[redacted]`.
+    pub fn shown_path(&self) -> &str {
+        &self.shown_path
+    }
+
+    /// The full URL on the server the code names, with personal data shown
+    /// as `[redacted]`: for logs.
+    pub fn log_url(&self) -> String {
+        let mut url = format!("{}{}", self.server, self.shown_path);
+        if !self.query.is_empty() {
+            let pairs = self.query.iter().map(|(k, v)| (*k, v.as_str()));
+            let _ = write!(url, "?{}", shown_query(pairs, &self.pii));
+        }
+        url
     }
 
     /// Sets a JSON body. `key` is the body's name in the model (`body`); an
@@ -221,6 +307,15 @@ impl Request {
         }
         url
     }
+}
+
+/// A query string with the values of `pii` keys shown as `[redacted]`.
+pub(crate) fn shown_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>, pii: &[&str]) -> String {
+    let encode = |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+    pairs
+        .map(|(k, v)| format!("{}={}", encode(k), if pii.contains(&k) { REDACTED.to_owned() } else { encode(v) }))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn encode_pairs(pairs: &[(&'static str, String)]) -> String {

@@ -9,13 +9,19 @@ use std::time::Duration;
 use crate::request::Method;
 
 /// A request ready for the wire: absolute URL, headers (credentials
-/// included) and body. Its `Debug` hides the `Authorization` header.
+/// included) and body. Its `Debug` hides the `Authorization` header and
+/// shows the URL with personal data redacted.
 #[derive(Clone)]
 pub struct HttpRequest {
     /// The method.
     pub method: Method,
     /// The absolute URL.
     pub url: url::Url,
+    /// The URL with personal data shown as `[redacted]`, for logs.
+    pub log_url: String,
+    /// The most bytes of body to accept; a transport fails with
+    /// [`TransportError::TooLarge`] past it.
+    pub max_body: usize,
     /// Headers, in order.
     pub headers: Vec<(String, String)>,
     /// The body, for form requests.
@@ -36,7 +42,7 @@ impl fmt::Debug for HttpRequest {
             .collect();
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &self.url.as_str())
+            .field("url", &self.log_url)
             .field("headers", &headers)
             .field("body", &self.body.as_ref().map(|b| b.len()))
             .field("timeout", &self.timeout)
@@ -69,6 +75,8 @@ pub enum TransportError {
     Timeout,
     /// Connecting failed; nothing reached the server, so a retry is safe.
     Connect(Box<dyn std::error::Error + Send + Sync>),
+    /// The body was longer than the request's `max_body`.
+    TooLarge,
     /// Anything else.
     Other(Box<dyn std::error::Error + Send + Sync>),
 }
@@ -119,7 +127,9 @@ impl HttpClient for ReqwestTransport {
             if let Some(body) = request.body {
                 builder = builder.body(body);
             }
+            // reqwest names the URL in its errors, and URLs may hold identities.
             let classify = |e: reqwest::Error| {
+                let e = e.without_url();
                 if e.is_timeout() {
                     TransportError::Timeout
                 } else if e.is_connect() {
@@ -128,14 +138,24 @@ impl HttpClient for ReqwestTransport {
                     TransportError::Other(Box::new(e))
                 }
             };
-            let response = builder.send().await.map_err(classify)?;
+            let mut response = builder.send().await.map_err(classify)?;
             let status = response.status().as_u16();
             let headers = response
                 .headers()
                 .iter()
                 .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                 .collect();
-            let body = response.bytes().await.map_err(classify)?.to_vec();
+            // Read in chunks up to the limit, so a huge body never sits in memory.
+            if response.content_length().is_some_and(|n| n > request.max_body as u64) {
+                return Err(TransportError::TooLarge);
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(classify)? {
+                if body.len() + chunk.len() > request.max_body {
+                    return Err(TransportError::TooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
             Ok(HttpResponse { status, headers, body })
         })
     }

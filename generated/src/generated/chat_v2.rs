@@ -164,7 +164,7 @@ impl ListBindingRequest {
         request.push_path_param(&self.service_sid);
         request.push_path("/Bindings");
         request.query("BindingType", &self.binding_type);
-        request.query("Identity", &self.identity);
+        request.query_pii("Identity", &self.identity);
         request.query("PageSize", &self.page_size);
         request
     }
@@ -180,7 +180,7 @@ impl ListBindingRequest {
         self,
         next_page_url: &str,
     ) -> Result<rt::Page<Binding>, rt::Error> {
-        self.client.page_at(SERVER, next_page_url, "bindings").await
+        self.client.page_at(&self.to_request(), next_page_url, "bindings").await
     }
 
     /// Every item across all pages, fetched page by page as the stream is
@@ -293,11 +293,20 @@ impl FetchBindingRequest {
 /// One User, on the way to the resources below it.
 ///
 /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UserContext {
     client: rt::Client,
     service_sid: ServiceSid,
     user_sid: String,
+}
+
+impl std::fmt::Debug for UserContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserContext")
+            .field("service_sid", &self.service_sid)
+            .field("user_sid", &rt::Redacted)
+            .finish_non_exhaustive()
+    }
 }
 
 impl UserContext {
@@ -330,11 +339,20 @@ impl UserContext {
 /// List of bindings for a given user
 ///
 /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UserBindingList {
     client: rt::Client,
     service_sid: ServiceSid,
     user_sid: String,
+}
+
+impl std::fmt::Debug for UserBindingList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserBindingList")
+            .field("service_sid", &self.service_sid)
+            .field("user_sid", &rt::Redacted)
+            .finish_non_exhaustive()
+    }
 }
 
 impl UserBindingList {
@@ -354,7 +372,7 @@ impl UserBindingList {
 }
 
 /// Request builder for [`UserBindingList::list`]: `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListUserBindingRequest {
     client: rt::Client,
@@ -398,7 +416,7 @@ impl ListUserBindingRequest {
         request.push_path("/v2/Services/");
         request.push_path_param(&self.service_sid);
         request.push_path("/Users/");
-        request.push_path_param(&self.user_sid);
+        request.push_path_param_pii(&self.user_sid);
         request.push_path("/Bindings");
         request.query("BindingType", &self.binding_type);
         request.query("PageSize", &self.page_size);
@@ -416,7 +434,7 @@ impl ListUserBindingRequest {
         self,
         next_page_url: &str,
     ) -> Result<rt::Page<UserBinding>, rt::Error> {
-        self.client.page_at(SERVER, next_page_url, "bindings").await
+        self.client.page_at(&self.to_request(), next_page_url, "bindings").await
     }
 
     /// Every item across all pages, fetched page by page as the stream is
@@ -426,15 +444,37 @@ impl ListUserBindingRequest {
     }
 }
 
+impl std::fmt::Debug for ListUserBindingRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListUserBindingRequest")
+            .field("service_sid", &self.service_sid)
+            .field("user_sid", &rt::Redacted)
+            .field("binding_type", &self.binding_type)
+            .field("page_size", &self.page_size)
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
+    }
+}
+
 /// List of bindings for a given user
 ///
 /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct UserBindingContext {
     client: rt::Client,
     service_sid: ServiceSid,
     user_sid: String,
     user_binding_sid: BindingSid,
+}
+
+impl std::fmt::Debug for UserBindingContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserBindingContext")
+            .field("service_sid", &self.service_sid)
+            .field("user_sid", &rt::Redacted)
+            .field("user_binding_sid", &self.user_binding_sid)
+            .finish_non_exhaustive()
+    }
 }
 
 impl UserBindingContext {
@@ -464,7 +504,7 @@ impl UserBindingContext {
 }
 
 /// Request builder for [`UserBindingContext::delete`]: `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteUserBindingRequest {
     client: rt::Client,
@@ -481,7 +521,7 @@ impl DeleteUserBindingRequest {
         request.push_path("/v2/Services/");
         request.push_path_param(&self.service_sid);
         request.push_path("/Users/");
-        request.push_path_param(&self.user_sid);
+        request.push_path_param_pii(&self.user_sid);
         request.push_path("/Bindings/");
         request.push_path_param(&self.user_binding_sid);
         request
@@ -493,8 +533,18 @@ impl DeleteUserBindingRequest {
     }
 }
 
+impl std::fmt::Debug for DeleteUserBindingRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeleteUserBindingRequest")
+            .field("service_sid", &self.service_sid)
+            .field("user_sid", &rt::Redacted)
+            .field("user_binding_sid", &self.user_binding_sid)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Request builder for [`UserBindingContext::fetch`]: `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchUserBindingRequest {
     client: rt::Client,
@@ -511,7 +561,7 @@ impl FetchUserBindingRequest {
         request.push_path("/v2/Services/");
         request.push_path_param(&self.service_sid);
         request.push_path("/Users/");
-        request.push_path_param(&self.user_sid);
+        request.push_path_param_pii(&self.user_sid);
         request.push_path("/Bindings/");
         request.push_path_param(&self.user_binding_sid);
         request
@@ -520,6 +570,16 @@ impl FetchUserBindingRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<UserBinding, rt::Error> {
         self.client.send_json(self.to_request()).await
+    }
+}
+
+impl std::fmt::Debug for FetchUserBindingRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchUserBindingRequest")
+            .field("service_sid", &self.service_sid)
+            .field("user_sid", &rt::Redacted)
+            .field("user_binding_sid", &self.user_binding_sid)
+            .finish_non_exhaustive()
     }
 }
 

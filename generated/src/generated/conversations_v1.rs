@@ -151,7 +151,7 @@ impl ListServiceBindingRequest {
         request.push_path_param(&self.chat_service_sid);
         request.push_path("/Bindings");
         request.query("BindingType", &self.binding_type);
-        request.query("Identity", &self.identity);
+        request.query_pii("Identity", &self.identity);
         request.query("PageSize", &self.page_size);
         request
     }
@@ -167,7 +167,7 @@ impl ListServiceBindingRequest {
         self,
         next_page_url: &str,
     ) -> Result<rt::Page<ServiceBinding>, rt::Error> {
-        self.client.page_at(SERVER, next_page_url, "bindings").await
+        self.client.page_at(&self.to_request(), next_page_url, "bindings").await
     }
 
     /// Every item across all pages, fetched page by page as the stream is
