@@ -313,7 +313,9 @@ impl Request {
 pub(crate) fn shown_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>, pii: &[&str]) -> String {
     let encode = |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
     pairs
-        .map(|(k, v)| format!("{}={}", encode(k), if pii.contains(&k) { REDACTED.to_owned() } else { encode(v) }))
+        .map(|(k, v)| {
+            format!("{}={}", encode(k), if pii.contains(&k) { REDACTED.to_owned() } else { encode(v) })
+        })
         .collect::<Vec<_>>()
         .join("&")
 }
