@@ -152,10 +152,20 @@ fn root(api: &Api) -> TokenStream {
                 Client { inner: inner.with_product(product) }
             }
 
+            /// A builder for a client: credentials, base URL, edge and region,
+            /// timeouts, retries, transport. Whatever is not set when it builds
+            /// comes from the environment (`TWILIO_ACCOUNT_SID` with
+            /// `TWILIO_AUTH_TOKEN`, `TWILIO_EDGE`, `TWILIO_REGION`,
+            /// `TWILIO_BASE_URL`), so `Client::builder().base_url(url)?.build()?`
+            /// points a program at a mock in one chain.
+            pub fn builder() -> twilio_runtime::ClientBuilder<Self> {
+                twilio_runtime::ClientBuilder::new()
+            }
+
             /// A client with credentials and settings from the environment; see
-            /// [`twilio_runtime::Client::from_env`].
+            /// [`builder`](Self::builder).
             pub fn from_env() -> Result<Self, twilio_runtime::Error> {
-                twilio_runtime::Client::from_env().map(Client::new)
+                Self::builder().build()
             }
 
             /// The runtime client underneath, for requests built by hand.

@@ -3,11 +3,25 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// The number of cores, the default number of workers.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// Runs `work` on every job, on one worker per core, and returns the results
 /// in job order; `None` if a worker panicked and results are missing.
 pub fn map<J: Sync, R: Send>(jobs: &[J], work: impl Fn(&J) -> R + Sync) -> Option<Vec<R>> {
+    map_with(cores(), jobs, work)
+}
+
+/// Like [`map`], on `workers` workers.
+pub fn map_with<J: Sync, R: Send>(
+    workers: usize,
+    jobs: &[J],
+    work: impl Fn(&J) -> R + Sync,
+) -> Option<Vec<R>> {
     let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+    let workers = workers.max(1).min(jobs.len().max(1));
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {

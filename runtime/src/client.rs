@@ -100,10 +100,18 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Configures a [`Client`].
-#[derive(Debug, Clone)]
-pub struct ClientBuilder {
-    credentials: Credentials,
+/// Configures a client: a runtime [`Client`], or a generated crate's own
+/// client (`T`), which wraps one.
+///
+/// [`ClientBuilder::new`] starts empty, and what is not set when it builds
+/// comes from the environment: credentials from `TWILIO_ACCOUNT_SID` with
+/// `TWILIO_AUTH_TOKEN` (or `TWILIO_API_KEY` and `TWILIO_API_SECRET`), and
+/// `TWILIO_EDGE`, `TWILIO_REGION` and `TWILIO_BASE_URL` (point any program
+/// at a mock). [`Client::builder`] starts from credentials and reads nothing.
+pub struct ClientBuilder<T = Client> {
+    credentials: Option<Credentials>,
+    /// Whether unset settings come from the environment.
+    from_env: bool,
     base_url: Option<url::Url>,
     edge: Option<String>,
     region: Option<String>,
@@ -112,6 +120,47 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     transport: Option<Arc<dyn HttpClient>>,
     max_body: usize,
+    output: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for ClientBuilder<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("credentials", &self.credentials)
+            .field("from_env", &self.from_env)
+            .field("base_url", &self.base_url.as_ref().map(|u| without_userinfo(u.as_str())))
+            .field("edge", &self.edge)
+            .field("region", &self.region)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("max_body", &self.max_body)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Clone for ClientBuilder<T> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            credentials: self.credentials.clone(),
+            from_env: self.from_env,
+            base_url: self.base_url.clone(),
+            edge: self.edge.clone(),
+            region: self.region.clone(),
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            retry: self.retry,
+            transport: self.transport.clone(),
+            max_body: self.max_body,
+            output: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: From<Client>> Default for ClientBuilder<T> {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// The largest response body a client accepts by default: far above any
@@ -140,7 +189,31 @@ fn without_userinfo(text: &str) -> String {
     }
 }
 
-impl ClientBuilder {
+impl<T: From<Client>> ClientBuilder<T> {
+    /// A builder with nothing set: what is still unset when it builds comes
+    /// from the environment (see [`ClientBuilder`]).
+    pub fn new() -> Self {
+        ClientBuilder {
+            credentials: None,
+            from_env: true,
+            base_url: None,
+            edge: None,
+            region: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            transport: None,
+            max_body: DEFAULT_MAX_RESPONSE_BYTES,
+            output: std::marker::PhantomData,
+        }
+    }
+
+    /// Authenticates with these credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
     /// Sends every request to this base URL instead of Twilio's hosts: for
     /// tests, mocks and proxies. Paths are appended to it.
     /// A path in it (`http://proxy/twilio`) prefixes every request's path,
@@ -204,7 +277,21 @@ impl ClientBuilder {
     /// Builds the client. Edge and region must be single DNS labels
     /// (`sydney`, `au1`): anything else could send requests, and
     /// credentials, to another host.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(mut self) -> Result<T, Error> {
+        if self.from_env {
+            let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+            self.edge = self.edge.or_else(|| var("TWILIO_EDGE"));
+            self.region = self.region.or_else(|| var("TWILIO_REGION"));
+            if let (None, Some(base)) = (&self.base_url, var("TWILIO_BASE_URL")) {
+                self = self.base_url(&base)?;
+            }
+            if self.credentials.is_none() {
+                self.credentials = Some(Credentials::from_env()?);
+            }
+        }
+        let credentials = self
+            .credentials
+            .ok_or_else(|| Error::Config("no credentials: set them on the builder".to_owned()))?;
         for (what, value) in [("edge", &self.edge), ("region", &self.region)] {
             if let Some(value) = value.as_deref().filter(|v| !is_dns_label(v)) {
                 return Err(Error::Config(format!(
@@ -217,10 +304,10 @@ impl ClientBuilder {
             Some(transport) => transport,
             None => Arc::new(ReqwestTransport::new(self.connect_timeout)?),
         };
-        let authorization = self.credentials.authorization();
-        Ok(Client {
+        let authorization = credentials.authorization();
+        let client = Client {
             inner: Arc::new(Inner {
-                credentials: self.credentials,
+                credentials,
                 authorization,
                 base_url: self.base_url,
                 edge: self.edge,
@@ -231,7 +318,8 @@ impl ClientBuilder {
                 max_body: self.max_body,
                 user_agent: user_agent(None),
             }),
-        })
+        };
+        Ok(T::from(client))
     }
 }
 
@@ -280,29 +368,13 @@ impl fmt::Debug for Client {
 impl Client {
     /// A builder with these credentials and default settings.
     pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ClientBuilder {
-            credentials,
-            base_url: None,
-            edge: None,
-            region: None,
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
-            retry: RetryPolicy::default(),
-            transport: None,
-            max_body: DEFAULT_MAX_RESPONSE_BYTES,
-        }
+        ClientBuilder { from_env: false, ..ClientBuilder::new() }.credentials(credentials)
     }
 
-    /// A client with [`Credentials::from_env`], `TWILIO_EDGE` and `TWILIO_REGION`.
+    /// A client configured from the environment alone: credentials,
+    /// `TWILIO_EDGE`, `TWILIO_REGION` and `TWILIO_BASE_URL`.
     pub fn from_env() -> Result<Self, Error> {
-        let mut builder = Client::builder(Credentials::from_env()?);
-        if let Ok(edge) = std::env::var("TWILIO_EDGE") {
-            builder = builder.edge(edge);
-        }
-        if let Ok(region) = std::env::var("TWILIO_REGION") {
-            builder = builder.region(region);
-        }
-        builder.build()
+        ClientBuilder::new().build()
     }
 
     /// The same client, naming `product` (`twilio-bindings/0.1.0`) first in

@@ -80,6 +80,30 @@ macro_rules! impl_sid {
             }
         }
 
+        impl ::std::cmp::PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl ::std::cmp::PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl ::std::cmp::PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
+        impl ::std::cmp::PartialEq<$name> for &str {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
@@ -150,6 +174,16 @@ mod tests {
     pub struct TestSid(String);
 
     crate::impl_sid!(TestSid, "BS");
+
+    #[test]
+    fn compares_with_strings() {
+        let sid = TestSid::new("BS0123456789abcdefABCDEF0123456789").expect("valid");
+        assert!(sid == "BS0123456789abcdefABCDEF0123456789");
+        assert!(sid == *"BS0123456789abcdefABCDEF0123456789");
+        assert!(sid == "BS0123456789abcdefABCDEF0123456789".to_owned());
+        assert!("BS0123456789abcdefABCDEF0123456789" == sid);
+        assert!(sid != "BS0123456789abcdefABCDEF012345678a");
+    }
 
     #[test]
     fn validates_on_every_way_in() {
