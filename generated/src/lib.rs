@@ -136,7 +136,11 @@
 mod generated;
 
 pub use generated::*;
+/// The runtime every generated client shares: HTTP, credentials, retries,
+/// paging, errors, SIDs and test support.
+#[doc(inline)]
 pub use twilio_runtime as runtime;
 pub use twilio_runtime::{
-    ApiError, ClientBuilder, Credentials, Error, ItemStream, Page, PageMeta, RetryPolicy,
+    ApiError, CallOptions, ClientBuilder, Credentials, DateTime, Error, ItemStream, Json, Links, Page, PageMeta,
+    RetryPolicy, StreamExt, TryStreamExt, Url, UrlMap,
 };

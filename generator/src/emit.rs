@@ -536,6 +536,7 @@ impl Emitter<'_> {
             }
         });
         let limit = matches!(op.response, Response::Page { .. }).then(|| quote! { limit: None, });
+        let limit = quote! { #limit call: rt::CallOptions::default(), };
         quote! {
             #doc
             #deprecated
@@ -567,6 +568,19 @@ impl Emitter<'_> {
             quote! { #field: #ty }
         });
         let limit_field = is_page.then(|| quote! { limit: Option<usize>, });
+        let overrides = quote! {
+            /// Overrides the client's timeout for this call (per attempt).
+            pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.call.timeout = Some(timeout);
+                self
+            }
+
+            /// Overrides the client's retry policy for this call.
+            pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
+                self.call.retry = Some(retry);
+                self
+            }
+        };
         let setters = op.params.iter().filter(|p| !p.required).map(|p| self.setter(p));
         let limit_setter = is_page.then(|| {
             quote! {
@@ -584,6 +598,7 @@ impl Emitter<'_> {
         if is_page {
             debug_fields.push(("limit".to_owned(), false));
         }
+        debug_fields.push(("call".to_owned(), false));
         let needs_redaction = op.path_params.iter().chain(&op.params).any(personal);
         let debug = self.debug_impl(&op.builder_name, &debug_fields, needs_redaction);
         let derive_debug = (!needs_redaction).then(|| quote! { , Debug });
@@ -596,11 +611,13 @@ impl Emitter<'_> {
                 #( #path_fields, )*
                 #( #param_fields, )*
                 #limit_field
+                call: rt::CallOptions,
             }
 
             impl #name {
                 #( #setters )*
                 #limit_setter
+                #overrides
 
                 /// The HTTP request this builder describes, for inspection or for
                 /// sending through another transport.
@@ -709,10 +726,13 @@ impl Emitter<'_> {
             };
             quote! { request.#add(#key, &self.#field); }
         });
+        let id = Literal::string(&op.operation_id);
+        let template = Literal::string(&op.path);
         quote! {
-            let mut request = rt::Request::new(rt::Method::#method, SERVER);
+            let mut request = rt::Request::new(rt::Method::#method, SERVER).operation(#id, #template);
             #( #path )*
             #( #params )*
+            request.set_call_options(self.call);
             request
         }
     }
@@ -803,12 +823,15 @@ impl Emitter<'_> {
         // Users build input structs themselves; Twilio may add fields to the others.
         let non_exhaustive = (!s.input).then(|| quote! { #[non_exhaustive] });
         let derive_debug = (!has_pii).then(|| quote! { Debug, });
+        // Tests build responses with `Default` and field assignments, which
+        // `#[non_exhaustive]` still allows.
+        let derive_default = s.fields.iter().all(|f| f.optional).then(|| quote! { Default, });
         let debug_fields: Vec<(String, bool)> =
             s.fields.iter().map(|f| (f.rust_name.clone(), f.pii)).collect();
         let debug = self.debug_impl(name, &debug_fields, has_pii);
         quote! {
             #doc
-            #[derive(Clone, #derive_debug PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+            #[derive(Clone, #derive_debug #derive_default PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
             #[serde(crate = "rt::serde")]
             #non_exhaustive
             pub struct #type_name {

@@ -461,59 +461,87 @@ impl Client {
             }
             (None, None) => None,
         };
-        self.execute_url(request.method(), url, request.log_url(), headers, body).await
+        self.execute_url(request, request.method(), url, request.log_url(), headers, body).await
     }
 
+    /// Sends to `url` for `origin` (the request itself, or the list request
+    /// a next page belongs to), whose per-call options apply, retrying as
+    /// configured. With the `tracing` feature, one span per call names the
+    /// operation, method and path template (never the filled path, which can
+    /// hold an identity), then the status and the attempts; retries are
+    /// events with their waits.
     pub(crate) async fn execute_url(
         &self,
+        origin: &Request,
         method: crate::Method,
         url: url::Url,
         log_url: String,
         mut headers: Vec<(String, String)>,
         body: Option<String>,
     ) -> Result<HttpResponse, Error> {
+        let call = origin.call_options();
+        let timeout = call.timeout.unwrap_or(self.inner.timeout);
+        let retry = call.retry.unwrap_or(self.inner.retry);
         headers.push(("authorization".to_owned(), self.inner.authorization.clone()));
         headers.push(("user-agent".to_owned(), self.inner.user_agent.clone()));
         headers.push(("accept".to_owned(), "application/json".to_owned()));
-        let http = HttpRequest {
-            method,
-            url,
-            log_url,
-            max_body: self.inner.max_body,
-            headers,
-            body,
-            timeout: self.inner.timeout,
-        };
-        let retry = self.inner.retry;
-        let mut attempt = 0;
-        loop {
-            let outcome = self.inner.transport.execute(http.clone()).await;
-            let retryable = match &outcome {
-                Ok(response) => matches!(response.status, 429 | 503) && method.is_idempotent(),
-                Err(TransportError::Connect(_)) => true,
-                Err(_) => false,
-            };
-            if retryable && attempt < retry.max_retries {
-                let wait = match &outcome {
-                    Ok(response) => retry_after(response),
-                    Err(_) => None,
+        let http =
+            HttpRequest { method, url, log_url, max_body: self.inner.max_body, headers, body, timeout };
+        #[cfg(feature = "tracing")]
+        let span = tracing::info_span!(
+            "twilio.request",
+            operation = origin.operation_id(),
+            method = method.as_str(),
+            path = origin.template(),
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        let attempts = async {
+            let mut attempt = 0;
+            loop {
+                let outcome = self.inner.transport.execute(http.clone()).await;
+                let retryable = match &outcome {
+                    Ok(response) => matches!(response.status, 429 | 503) && method.is_idempotent(),
+                    Err(TransportError::Connect(_)) => true,
+                    Err(_) => false,
+                };
+                if retryable && attempt < retry.max_retries {
+                    let wait = match &outcome {
+                        Ok(response) => retry_after(response),
+                        Err(_) => None,
+                    }
+                    .unwrap_or_else(|| backoff(&retry, attempt))
+                    .min(retry.max_backoff);
+                    attempt += 1;
+                    #[cfg(feature = "tracing")]
+                    tracing::info!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                    tokio::time::sleep(wait).await;
+                    continue;
                 }
-                .unwrap_or_else(|| backoff(&retry, attempt))
-                .min(retry.max_backoff);
-                attempt += 1;
-                tokio::time::sleep(wait).await;
-                continue;
+                #[cfg(feature = "tracing")]
+                {
+                    let current = tracing::Span::current();
+                    current.record("attempts", attempt + 1);
+                    if let Ok(response) = &outcome {
+                        current.record("status", response.status);
+                    }
+                }
+                return match outcome {
+                    Ok(response) if (200..300).contains(&response.status) => Ok(response),
+                    Ok(response) => {
+                        Err(Error::Api(Box::new(ApiError::from_response(response.status, &response.body))))
+                    }
+                    Err(TransportError::Timeout) => Err(Error::Timeout(timeout)),
+                    Err(TransportError::TooLarge) => {
+                        Err(Error::ResponseTooLarge { limit: self.inner.max_body })
+                    }
+                    Err(TransportError::Connect(e) | TransportError::Other(e)) => Err(Error::Transport(e)),
+                };
             }
-            return match outcome {
-                Ok(response) if (200..300).contains(&response.status) => Ok(response),
-                Ok(response) => {
-                    Err(Error::Api(Box::new(ApiError::from_response(response.status, &response.body))))
-                }
-                Err(TransportError::Timeout) => Err(Error::Timeout(self.inner.timeout)),
-                Err(TransportError::TooLarge) => Err(Error::ResponseTooLarge { limit: self.inner.max_body }),
-                Err(TransportError::Connect(e) | TransportError::Other(e)) => Err(Error::Transport(e)),
-            };
-        }
+        };
+        #[cfg(feature = "tracing")]
+        let attempts = tracing::Instrument::instrument(attempts, span);
+        attempts.await
     }
 }
 

@@ -15,6 +15,8 @@ mod error;
 mod page;
 mod request;
 pub mod sid;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 mod transport;
 
 use std::collections::BTreeMap;
@@ -24,7 +26,7 @@ pub use client::{Client, ClientBuilder, Credentials, DEFAULT_MAX_RESPONSE_BYTES,
 pub use enums::{UnknownValue, UnknownVariant};
 pub use error::{ApiError, Error};
 pub use page::{ItemStream, MAX_PAGES, MAX_PAGES_WITHOUT_PROGRESS, Page, PageMeta};
-pub use request::{Method, ParamValue, Request};
+pub use request::{CallOptions, Method, ParamValue, Request};
 pub use sid::SidError;
 pub use transport::{BoxFuture, HttpClient, HttpRequest, HttpResponse, ReqwestTransport, TransportError};
 
@@ -47,6 +49,19 @@ pub type UrlMap = BTreeMap<String, Json>;
 
 /// Any JSON value, for schemas the spec leaves open.
 pub type Json = serde_json::Value;
+
+/// Typed access to a resource's named links ([`UrlMap`]):
+/// `binding.links.as_ref().and_then(|l| l.url("user"))`.
+pub trait Links {
+    /// The link named `name`, if present and a valid URL.
+    fn url(&self, name: &str) -> Option<Url>;
+}
+
+impl Links for UrlMap {
+    fn url(&self, name: &str) -> Option<Url> {
+        self.get(name).and_then(Json::as_str).and_then(|text| Url::parse(text).ok())
+    }
+}
 
 /// Stands in for personal data and secrets in `Debug` output.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -132,7 +132,7 @@ impl Client {
     ) -> Result<Page<T>, Error> {
         let url = self.follow(origin.server(), url)?;
         let log_url = log_url(origin, &url);
-        let response = self.execute_url(Method::Get, url, log_url, Vec::new(), None).await?;
+        let response = self.execute_url(origin, Method::Get, url, log_url, Vec::new(), None).await?;
         self.page_from(&response, origin, items_key)
     }
 
@@ -195,7 +195,7 @@ impl Client {
         let state = StreamState {
             client: self.clone(),
             origin: request.clone(),
-            next: Some(Next::First(request)),
+            next: Some(Next::First(Box::new(request))),
             buffer: VecDeque::new(),
             remaining: limit,
             seen: HashSet::new(),
@@ -209,7 +209,7 @@ impl Client {
 }
 
 enum Next {
-    First(Request),
+    First(Box<Request>),
     Url(String),
 }
 
@@ -248,7 +248,7 @@ impl<T: DeserializeOwned + Send + 'static> StreamState<T> {
                     if let Ok(url) = self.client.url_for(&request) {
                         self.seen.insert(hash(&normalized(url.as_str())));
                     }
-                    self.client.send_page::<T>(request, self.items_key).await
+                    self.client.send_page::<T>(*request, self.items_key).await
                 }
                 Next::Url(url) => self.client.page_at::<T>(&self.origin, &url, self.items_key).await,
             };

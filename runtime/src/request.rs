@@ -105,6 +105,20 @@ pub struct Request {
     problem: Option<String>,
     /// Keys whose values are personal data.
     pii: Vec<&'static str>,
+    /// The spec's operationId and path template, for tracing.
+    operation: (&'static str, &'static str),
+    /// Per-call overrides of the client's settings.
+    call: CallOptions,
+}
+
+/// Settings of one call that override the client's, set on a request
+/// builder with `with_timeout` and `with_retry`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// How long the call may take, per attempt.
+    pub timeout: Option<std::time::Duration>,
+    /// When to retry it.
+    pub retry: Option<crate::RetryPolicy>,
 }
 
 /// What stands in for personal data.
@@ -127,6 +141,8 @@ impl fmt::Debug for Request {
             .field("form", &shown(&self.form))
             .field("json", &self.json.as_ref().map(|j| format!("[{} bytes]", j.len())))
             .field("problem", &self.problem)
+            .field("operation", &self.operation.0)
+            .field("call", &self.call)
             .finish()
     }
 }
@@ -140,12 +156,42 @@ impl Request {
             path: String::new(),
             shown_path: String::new(),
             pii: Vec::new(),
+            operation: ("", ""),
+            call: CallOptions::default(),
             query: Vec::new(),
             headers: Vec::new(),
             form: Vec::new(),
             json: None,
             problem: None,
         }
+    }
+
+    /// Names the spec's operation (`ListBinding`) and path template
+    /// (`/v2/Services/{ServiceSid}/Bindings`), which tracing shows instead of
+    /// the filled path.
+    pub fn operation(mut self, operation_id: &'static str, template: &'static str) -> Self {
+        self.operation = (operation_id, template);
+        self
+    }
+
+    /// The spec's operationId, if the request names it.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation.0
+    }
+
+    /// The spec's path template, if the request names it.
+    pub fn template(&self) -> &'static str {
+        self.operation.1
+    }
+
+    /// Overrides the client's settings for this call.
+    pub fn set_call_options(&mut self, call: CallOptions) {
+        self.call = call;
+    }
+
+    /// This call's overrides of the client's settings.
+    pub fn call_options(&self) -> CallOptions {
+        self.call
     }
 
     /// Appends literal path text from the spec.

@@ -180,7 +180,8 @@ mod tests {
         let sid = TestSid::new("BS0123456789abcdefABCDEF0123456789").expect("valid");
         assert!(sid == "BS0123456789abcdefABCDEF0123456789");
         assert!(sid == *"BS0123456789abcdefABCDEF0123456789");
-        assert!(sid == "BS0123456789abcdefABCDEF0123456789".to_owned());
+        let owned = String::from("BS0123456789abcdefABCDEF0123456789");
+        assert!(sid == owned);
         assert!("BS0123456789abcdefABCDEF0123456789" == sid);
         assert!(sid != "BS0123456789abcdefABCDEF012345678a");
     }

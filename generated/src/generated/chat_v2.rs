@@ -22,7 +22,7 @@ impl ChatV2 {
         ChatV2 { client }
     }
 
-    /// One Service, on the way to the resources below it.
+    /// One service, on the way to the resources below it.
     ///
     /// Path: `/v2/Services/{ServiceSid}`.
     ///
@@ -35,7 +35,7 @@ impl ChatV2 {
     }
 }
 
-/// One Service, on the way to the resources below it.
+/// One service, on the way to the resources below it.
 ///
 /// Path: `/v2/Services/{ServiceSid}`.
 #[derive(Clone, Debug)]
@@ -45,6 +45,8 @@ pub struct ServiceContext {
 }
 
 impl ServiceContext {
+    /// The bindings.
+    ///
     /// Push notification subscription for users
     ///
     /// Path: `/v2/Services/{ServiceSid}/Bindings`.
@@ -55,6 +57,8 @@ impl ServiceContext {
         }
     }
 
+    /// One binding.
+    ///
     /// Push notification subscription for users
     ///
     /// Path: `/v2/Services/{ServiceSid}/Bindings/{Sid}`.
@@ -68,7 +72,7 @@ impl ServiceContext {
         }
     }
 
-    /// One User, on the way to the resources below it.
+    /// One user, on the way to the resources below it.
     ///
     /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}`.
     ///
@@ -82,6 +86,8 @@ impl ServiceContext {
     }
 }
 
+/// The bindings.
+///
 /// Push notification subscription for users
 ///
 /// Path: `/v2/Services/{ServiceSid}/Bindings`.
@@ -92,6 +98,8 @@ pub struct BindingList {
 }
 
 impl BindingList {
+    /// Lists the bindings.
+    ///
     /// Push notification subscription for users
     ///
     /// `GET /v2/Services/{ServiceSid}/Bindings` (operation `ListBinding`).
@@ -103,6 +111,7 @@ impl BindingList {
             identity: Vec::new(),
             page_size: None,
             limit: None,
+            call: rt::CallOptions::default(),
         }
     }
 }
@@ -117,6 +126,7 @@ pub struct ListBindingRequest {
     identity: Vec<String>,
     page_size: Option<i64>,
     limit: Option<usize>,
+    call: rt::CallOptions,
 }
 
 impl ListBindingRequest {
@@ -156,16 +166,30 @@ impl ListBindingRequest {
         self
     }
 
+    /// Overrides the client's timeout for this call (per attempt).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
+        self.call.retry = Some(retry);
+        self
+    }
+
     /// The HTTP request this builder describes, for inspection or for
     /// sending through another transport.
     pub fn to_request(&self) -> rt::Request {
-        let mut request = rt::Request::new(rt::Method::Get, SERVER);
+        let mut request = rt::Request::new(rt::Method::Get, SERVER)
+            .operation("ListBinding", "/v2/Services/{ServiceSid}/Bindings");
         request.push_path("/v2/Services/");
         request.push_path_param(&self.service_sid);
         request.push_path("/Bindings");
         request.query("BindingType", &self.binding_type);
         request.query_pii("Identity", &self.identity);
         request.query("PageSize", &self.page_size);
+        request.set_call_options(self.call);
         request
     }
 
@@ -198,10 +222,13 @@ impl std::fmt::Debug for ListBindingRequest {
             .field("identity", &rt::Redacted)
             .field("page_size", &self.page_size)
             .field("limit", &self.limit)
+            .field("call", &self.call)
             .finish_non_exhaustive()
     }
 }
 
+/// One binding.
+///
 /// Push notification subscription for users
 ///
 /// Path: `/v2/Services/{ServiceSid}/Bindings/{Sid}`.
@@ -213,6 +240,8 @@ pub struct BindingContext {
 }
 
 impl BindingContext {
+    /// Deletes a binding.
+    ///
     /// Push notification subscription for users
     ///
     /// `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}` (operation `DeleteBinding`).
@@ -221,9 +250,12 @@ impl BindingContext {
             client: self.client.clone(),
             service_sid: self.service_sid.clone(),
             binding_sid: self.binding_sid.clone(),
+            call: rt::CallOptions::default(),
         }
     }
 
+    /// Fetches one binding.
+    ///
     /// Push notification subscription for users
     ///
     /// `GET /v2/Services/{ServiceSid}/Bindings/{Sid}` (operation `FetchBinding`).
@@ -232,6 +264,7 @@ impl BindingContext {
             client: self.client.clone(),
             service_sid: self.service_sid.clone(),
             binding_sid: self.binding_sid.clone(),
+            call: rt::CallOptions::default(),
         }
     }
 }
@@ -243,17 +276,32 @@ pub struct DeleteBindingRequest {
     client: rt::Client,
     service_sid: ServiceSid,
     binding_sid: BindingSid,
+    call: rt::CallOptions,
 }
 
 impl DeleteBindingRequest {
+    /// Overrides the client's timeout for this call (per attempt).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
+        self.call.retry = Some(retry);
+        self
+    }
+
     /// The HTTP request this builder describes, for inspection or for
     /// sending through another transport.
     pub fn to_request(&self) -> rt::Request {
-        let mut request = rt::Request::new(rt::Method::Delete, SERVER);
+        let mut request = rt::Request::new(rt::Method::Delete, SERVER)
+            .operation("DeleteBinding", "/v2/Services/{ServiceSid}/Bindings/{Sid}");
         request.push_path("/v2/Services/");
         request.push_path_param(&self.service_sid);
         request.push_path("/Bindings/");
         request.push_path_param(&self.binding_sid);
+        request.set_call_options(self.call);
         request
     }
 
@@ -270,17 +318,32 @@ pub struct FetchBindingRequest {
     client: rt::Client,
     service_sid: ServiceSid,
     binding_sid: BindingSid,
+    call: rt::CallOptions,
 }
 
 impl FetchBindingRequest {
+    /// Overrides the client's timeout for this call (per attempt).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
+        self.call.retry = Some(retry);
+        self
+    }
+
     /// The HTTP request this builder describes, for inspection or for
     /// sending through another transport.
     pub fn to_request(&self) -> rt::Request {
-        let mut request = rt::Request::new(rt::Method::Get, SERVER);
+        let mut request = rt::Request::new(rt::Method::Get, SERVER)
+            .operation("FetchBinding", "/v2/Services/{ServiceSid}/Bindings/{Sid}");
         request.push_path("/v2/Services/");
         request.push_path_param(&self.service_sid);
         request.push_path("/Bindings/");
         request.push_path_param(&self.binding_sid);
+        request.set_call_options(self.call);
         request
     }
 
@@ -290,7 +353,7 @@ impl FetchBindingRequest {
     }
 }
 
-/// One User, on the way to the resources below it.
+/// One user, on the way to the resources below it.
 ///
 /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}`.
 #[derive(Clone)]
@@ -310,6 +373,8 @@ impl std::fmt::Debug for UserContext {
 }
 
 impl UserContext {
+    /// The user bindings.
+    ///
     /// List of bindings for a given user
     ///
     /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings`.
@@ -321,6 +386,8 @@ impl UserContext {
         }
     }
 
+    /// One user binding.
+    ///
     /// List of bindings for a given user
     ///
     /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`.
@@ -336,6 +403,8 @@ impl UserContext {
     }
 }
 
+/// The user bindings.
+///
 /// List of bindings for a given user
 ///
 /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings`.
@@ -356,6 +425,8 @@ impl std::fmt::Debug for UserBindingList {
 }
 
 impl UserBindingList {
+    /// Lists the user bindings.
+    ///
     /// List of bindings for a given user
     ///
     /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings` (operation `ListUserBinding`).
@@ -367,6 +438,7 @@ impl UserBindingList {
             binding_type: Vec::new(),
             page_size: None,
             limit: None,
+            call: rt::CallOptions::default(),
         }
     }
 }
@@ -381,6 +453,7 @@ pub struct ListUserBindingRequest {
     binding_type: Vec<UserBindingType>,
     page_size: Option<i64>,
     limit: Option<usize>,
+    call: rt::CallOptions,
 }
 
 impl ListUserBindingRequest {
@@ -409,10 +482,26 @@ impl ListUserBindingRequest {
         self
     }
 
+    /// Overrides the client's timeout for this call (per attempt).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
+        self.call.retry = Some(retry);
+        self
+    }
+
     /// The HTTP request this builder describes, for inspection or for
     /// sending through another transport.
     pub fn to_request(&self) -> rt::Request {
-        let mut request = rt::Request::new(rt::Method::Get, SERVER);
+        let mut request = rt::Request::new(rt::Method::Get, SERVER)
+            .operation(
+                "ListUserBinding",
+                "/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings",
+            );
         request.push_path("/v2/Services/");
         request.push_path_param(&self.service_sid);
         request.push_path("/Users/");
@@ -420,6 +509,7 @@ impl ListUserBindingRequest {
         request.push_path("/Bindings");
         request.query("BindingType", &self.binding_type);
         request.query("PageSize", &self.page_size);
+        request.set_call_options(self.call);
         request
     }
 
@@ -452,10 +542,13 @@ impl std::fmt::Debug for ListUserBindingRequest {
             .field("binding_type", &self.binding_type)
             .field("page_size", &self.page_size)
             .field("limit", &self.limit)
+            .field("call", &self.call)
             .finish_non_exhaustive()
     }
 }
 
+/// One user binding.
+///
 /// List of bindings for a given user
 ///
 /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`.
@@ -478,6 +571,8 @@ impl std::fmt::Debug for UserBindingContext {
 }
 
 impl UserBindingContext {
+    /// Deletes a user binding.
+    ///
     /// List of bindings for a given user
     ///
     /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}` (operation `DeleteUserBinding`).
@@ -487,9 +582,12 @@ impl UserBindingContext {
             service_sid: self.service_sid.clone(),
             user_sid: self.user_sid.clone(),
             user_binding_sid: self.user_binding_sid.clone(),
+            call: rt::CallOptions::default(),
         }
     }
 
+    /// Fetches one user binding.
+    ///
     /// List of bindings for a given user
     ///
     /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}` (operation `FetchUserBinding`).
@@ -499,6 +597,7 @@ impl UserBindingContext {
             service_sid: self.service_sid.clone(),
             user_sid: self.user_sid.clone(),
             user_binding_sid: self.user_binding_sid.clone(),
+            call: rt::CallOptions::default(),
         }
     }
 }
@@ -511,19 +610,37 @@ pub struct DeleteUserBindingRequest {
     service_sid: ServiceSid,
     user_sid: String,
     user_binding_sid: BindingSid,
+    call: rt::CallOptions,
 }
 
 impl DeleteUserBindingRequest {
+    /// Overrides the client's timeout for this call (per attempt).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
+        self.call.retry = Some(retry);
+        self
+    }
+
     /// The HTTP request this builder describes, for inspection or for
     /// sending through another transport.
     pub fn to_request(&self) -> rt::Request {
-        let mut request = rt::Request::new(rt::Method::Delete, SERVER);
+        let mut request = rt::Request::new(rt::Method::Delete, SERVER)
+            .operation(
+                "DeleteUserBinding",
+                "/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}",
+            );
         request.push_path("/v2/Services/");
         request.push_path_param(&self.service_sid);
         request.push_path("/Users/");
         request.push_path_param_pii(&self.user_sid);
         request.push_path("/Bindings/");
         request.push_path_param(&self.user_binding_sid);
+        request.set_call_options(self.call);
         request
     }
 
@@ -539,6 +656,7 @@ impl std::fmt::Debug for DeleteUserBindingRequest {
             .field("service_sid", &self.service_sid)
             .field("user_sid", &rt::Redacted)
             .field("user_binding_sid", &self.user_binding_sid)
+            .field("call", &self.call)
             .finish_non_exhaustive()
     }
 }
@@ -551,19 +669,37 @@ pub struct FetchUserBindingRequest {
     service_sid: ServiceSid,
     user_sid: String,
     user_binding_sid: BindingSid,
+    call: rt::CallOptions,
 }
 
 impl FetchUserBindingRequest {
+    /// Overrides the client's timeout for this call (per attempt).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
+        self.call.retry = Some(retry);
+        self
+    }
+
     /// The HTTP request this builder describes, for inspection or for
     /// sending through another transport.
     pub fn to_request(&self) -> rt::Request {
-        let mut request = rt::Request::new(rt::Method::Get, SERVER);
+        let mut request = rt::Request::new(rt::Method::Get, SERVER)
+            .operation(
+                "FetchUserBinding",
+                "/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}",
+            );
         request.push_path("/v2/Services/");
         request.push_path_param(&self.service_sid);
         request.push_path("/Users/");
         request.push_path_param_pii(&self.user_sid);
         request.push_path("/Bindings/");
         request.push_path_param(&self.user_binding_sid);
+        request.set_call_options(self.call);
         request
     }
 
@@ -579,12 +715,13 @@ impl std::fmt::Debug for FetchUserBindingRequest {
             .field("service_sid", &self.service_sid)
             .field("user_sid", &rt::Redacted)
             .field("user_binding_sid", &self.user_binding_sid)
+            .field("call", &self.call)
             .finish_non_exhaustive()
     }
 }
 
 /// The `Binding` object.
-#[derive(Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
 #[non_exhaustive]
 pub struct Binding {
@@ -664,7 +801,7 @@ pub enum BindingType {
 rt::string_enum!(BindingType, Gcm = "gcm", Apn = "apn", Fcm = "fcm");
 
 /// The `UserBinding` object.
-#[derive(Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
 #[non_exhaustive]
 pub struct UserBinding {

@@ -22,7 +22,7 @@ impl ConversationsV1 {
         ConversationsV1 { client }
     }
 
-    /// One Service, on the way to the resources below it.
+    /// One service, on the way to the resources below it.
     ///
     /// Path: `/v1/Services/{ChatServiceSid}`.
     ///
@@ -35,7 +35,7 @@ impl ConversationsV1 {
     }
 }
 
-/// One Service, on the way to the resources below it.
+/// One service, on the way to the resources below it.
 ///
 /// Path: `/v1/Services/{ChatServiceSid}`.
 #[derive(Clone, Debug)]
@@ -45,6 +45,8 @@ pub struct ServiceContext {
 }
 
 impl ServiceContext {
+    /// The bindings.
+    ///
     /// A Binding resource represents a push notification binding and its configuration, for delivering conversation events to mobile or web endpoints.
     ///
     /// Path: `/v1/Services/{ChatServiceSid}/Bindings`.
@@ -55,6 +57,8 @@ impl ServiceContext {
         }
     }
 
+    /// One binding.
+    ///
     /// A Binding resource represents a push notification binding and its configuration, for delivering conversation events to mobile or web endpoints.
     ///
     /// Path: `/v1/Services/{ChatServiceSid}/Bindings/{Sid}`.
@@ -69,6 +73,8 @@ impl ServiceContext {
     }
 }
 
+/// The bindings.
+///
 /// A Binding resource represents a push notification binding and its configuration, for delivering conversation events to mobile or web endpoints.
 ///
 /// Path: `/v1/Services/{ChatServiceSid}/Bindings`.
@@ -79,6 +85,8 @@ pub struct BindingList {
 }
 
 impl BindingList {
+    /// Lists the bindings.
+    ///
     /// Retrieve a list of all push notification bindings in the conversation service
     ///
     /// `GET /v1/Services/{ChatServiceSid}/Bindings` (operation `ListServiceBinding`).
@@ -90,6 +98,7 @@ impl BindingList {
             identity: Vec::new(),
             page_size: None,
             limit: None,
+            call: rt::CallOptions::default(),
         }
     }
 }
@@ -104,6 +113,7 @@ pub struct ListServiceBindingRequest {
     identity: Vec<String>,
     page_size: Option<i64>,
     limit: Option<usize>,
+    call: rt::CallOptions,
 }
 
 impl ListServiceBindingRequest {
@@ -143,16 +153,30 @@ impl ListServiceBindingRequest {
         self
     }
 
+    /// Overrides the client's timeout for this call (per attempt).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
+        self.call.retry = Some(retry);
+        self
+    }
+
     /// The HTTP request this builder describes, for inspection or for
     /// sending through another transport.
     pub fn to_request(&self) -> rt::Request {
-        let mut request = rt::Request::new(rt::Method::Get, SERVER);
+        let mut request = rt::Request::new(rt::Method::Get, SERVER)
+            .operation("ListServiceBinding", "/v1/Services/{ChatServiceSid}/Bindings");
         request.push_path("/v1/Services/");
         request.push_path_param(&self.chat_service_sid);
         request.push_path("/Bindings");
         request.query("BindingType", &self.binding_type);
         request.query_pii("Identity", &self.identity);
         request.query("PageSize", &self.page_size);
+        request.set_call_options(self.call);
         request
     }
 
@@ -185,10 +209,13 @@ impl std::fmt::Debug for ListServiceBindingRequest {
             .field("identity", &rt::Redacted)
             .field("page_size", &self.page_size)
             .field("limit", &self.limit)
+            .field("call", &self.call)
             .finish_non_exhaustive()
     }
 }
 
+/// One binding.
+///
 /// A Binding resource represents a push notification binding and its configuration, for delivering conversation events to mobile or web endpoints.
 ///
 /// Path: `/v1/Services/{ChatServiceSid}/Bindings/{Sid}`.
@@ -200,6 +227,8 @@ pub struct BindingContext {
 }
 
 impl BindingContext {
+    /// Deletes a binding.
+    ///
     /// Remove a push notification binding from the conversation service
     ///
     /// `DELETE /v1/Services/{ChatServiceSid}/Bindings/{Sid}` (operation `DeleteServiceBinding`).
@@ -208,9 +237,12 @@ impl BindingContext {
             client: self.client.clone(),
             chat_service_sid: self.chat_service_sid.clone(),
             binding_sid: self.binding_sid.clone(),
+            call: rt::CallOptions::default(),
         }
     }
 
+    /// Fetches one binding.
+    ///
     /// Fetch a push notification binding from the conversation service
     ///
     /// `GET /v1/Services/{ChatServiceSid}/Bindings/{Sid}` (operation `FetchServiceBinding`).
@@ -219,6 +251,7 @@ impl BindingContext {
             client: self.client.clone(),
             chat_service_sid: self.chat_service_sid.clone(),
             binding_sid: self.binding_sid.clone(),
+            call: rt::CallOptions::default(),
         }
     }
 }
@@ -230,17 +263,35 @@ pub struct DeleteServiceBindingRequest {
     client: rt::Client,
     chat_service_sid: ServiceSid,
     binding_sid: BindingSid,
+    call: rt::CallOptions,
 }
 
 impl DeleteServiceBindingRequest {
+    /// Overrides the client's timeout for this call (per attempt).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
+        self.call.retry = Some(retry);
+        self
+    }
+
     /// The HTTP request this builder describes, for inspection or for
     /// sending through another transport.
     pub fn to_request(&self) -> rt::Request {
-        let mut request = rt::Request::new(rt::Method::Delete, SERVER);
+        let mut request = rt::Request::new(rt::Method::Delete, SERVER)
+            .operation(
+                "DeleteServiceBinding",
+                "/v1/Services/{ChatServiceSid}/Bindings/{Sid}",
+            );
         request.push_path("/v1/Services/");
         request.push_path_param(&self.chat_service_sid);
         request.push_path("/Bindings/");
         request.push_path_param(&self.binding_sid);
+        request.set_call_options(self.call);
         request
     }
 
@@ -257,17 +308,35 @@ pub struct FetchServiceBindingRequest {
     client: rt::Client,
     chat_service_sid: ServiceSid,
     binding_sid: BindingSid,
+    call: rt::CallOptions,
 }
 
 impl FetchServiceBindingRequest {
+    /// Overrides the client's timeout for this call (per attempt).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
+        self.call.retry = Some(retry);
+        self
+    }
+
     /// The HTTP request this builder describes, for inspection or for
     /// sending through another transport.
     pub fn to_request(&self) -> rt::Request {
-        let mut request = rt::Request::new(rt::Method::Get, SERVER);
+        let mut request = rt::Request::new(rt::Method::Get, SERVER)
+            .operation(
+                "FetchServiceBinding",
+                "/v1/Services/{ChatServiceSid}/Bindings/{Sid}",
+            );
         request.push_path("/v1/Services/");
         request.push_path_param(&self.chat_service_sid);
         request.push_path("/Bindings/");
         request.push_path_param(&self.binding_sid);
+        request.set_call_options(self.call);
         request
     }
 
@@ -278,7 +347,7 @@ impl FetchServiceBindingRequest {
 }
 
 /// The `ServiceBinding` object.
-#[derive(Clone, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
 #[serde(crate = "rt::serde")]
 #[non_exhaustive]
 pub struct ServiceBinding {

@@ -67,8 +67,17 @@ impl<'a> DomainLowering<'a, '_> {
         }
         let mut params = Vec::new();
         // Builder methods, and the path parameters the builder also holds.
-        let mut names =
-            Namespace::with_reserved(["client", "limit", "resume", "send", "stream", "to_request"]);
+        let mut names = Namespace::with_reserved([
+            "call",
+            "client",
+            "limit",
+            "resume",
+            "send",
+            "stream",
+            "to_request",
+            "with_retry",
+            "with_timeout",
+        ]);
         let mut holders: BTreeMap<String, Location> = BTreeMap::new();
         for param in &path_params {
             names.claim(&param.rust_name);
@@ -116,13 +125,18 @@ impl<'a> DomainLowering<'a, '_> {
         }
         params.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
 
-        let mut doc = docs::first_of([op.description.as_deref(), op.summary.as_deref()]);
-        if doc.is_empty() {
-            doc = path.item.description.as_deref().map(docs::lines).unwrap_or_default();
+        // A first line of its own, then the spec's text, which Twilio often
+        // shares between every operation on a path.
+        let mut doc = vec![summary_line(http_method, path)];
+        let mut text = docs::first_of([op.description.as_deref(), op.summary.as_deref()]);
+        if text.is_empty() {
+            text = path.item.description.as_deref().map(docs::lines).unwrap_or_default();
         }
-        if !doc.is_empty() {
+        if !text.is_empty() {
             doc.push(String::new());
+            doc.extend(text);
         }
+        doc.push(String::new());
         let request = format!("{} {}", format!("{http_method:?}").to_uppercase(), path.path);
         doc.push(format!("{} (operation {}).", docs::code(&request), docs::code(&operation_id)));
 
@@ -405,5 +419,34 @@ pub(super) fn location_word(location: Location) -> &'static str {
         Location::Header => "header",
         Location::Form => "form",
         Location::Json => "body",
+    }
+}
+
+/// What a path's items are called, in words: its `mountName`, else its last
+/// literal segment (`user bindings`), as (one, many).
+pub(super) fn nouns(path: &PathInput<'_>) -> (String, String) {
+    let mount = twilio_ext(&path.item.extensions, "mountName").and_then(|v| v.as_str());
+    let name = mount.or_else(|| path.segments.iter().rev().find_map(Segment::literal)).unwrap_or("item");
+    let plural = unraw(&snake(name)).replace('_', " ");
+    let one = unraw(&singular(&snake(name))).replace('_', " ");
+    (one, plural)
+}
+
+/// The first doc line of an operation: what it does, in the words its path
+/// uses (`Lists the user bindings.`, `Fetches one binding.`).
+fn summary_line(method: HttpMethod, path: &PathInput<'_>) -> String {
+    let (one, many) = nouns(path);
+    let collection = path.segments.last().is_some_and(|s| s.literal().is_some())
+        && twilio_ext(&path.item.extensions, "pathType").and_then(|v| v.as_str()) != Some("instance");
+    // `an` before a vowel sound: `an address`, `an upload`, but `a user`.
+    let vowel_sound = one.starts_with(['a', 'e', 'i', 'o'])
+        || (one.starts_with('u') && !["us", "uni", "ut", "ur", "uk"].iter().any(|p| one.starts_with(p)));
+    let article = if vowel_sound { "an" } else { "a" };
+    match (method, collection) {
+        (HttpMethod::Get, true) => format!("Lists the {many}."),
+        (HttpMethod::Get, false) => format!("Fetches one {one}."),
+        (HttpMethod::Post, true) => format!("Creates {article} {one}."),
+        (HttpMethod::Delete, _) => format!("Deletes {article} {one}."),
+        (_, _) => format!("Updates {article} {one}."),
     }
 }

@@ -196,16 +196,19 @@ impl<'a> DomainLowering<'a, '_> {
             }
 
             let template = template(&path.segments[..=draft.depth], own.map(|p| p.path));
+            // A first line of its own; the spec's text, shared by every
+            // operation on the path, follows.
+            let (one, many) = match own {
+                Some(p) => operation::nouns(p),
+                None => (unraw(&singular(&plain)).replace('_', " "), unraw(&plain).replace('_', " ")),
+            };
+            let role = if own.is_some() { "" } else { ", on the way to the resources below it" };
             let mut doc =
-                own.and_then(|p| p.item.description.as_deref()).map(docs::lines).unwrap_or_default();
-            if doc.is_empty() {
-                // A node without a spec path of its own only leads to others.
-                let role = if own.is_some() { "" } else { ", on the way to the resources below it" };
-                doc.push(if is_instance {
-                    format!("One {base}{role}.")
-                } else {
-                    format!("The {base} list{role}.")
-                });
+                vec![if is_instance { format!("One {one}{role}.") } else { format!("The {many}{role}.") }];
+            let text = own.and_then(|p| p.item.description.as_deref()).map(docs::lines).unwrap_or_default();
+            if !text.is_empty() {
+                doc.push(String::new());
+                doc.extend(text);
             }
             doc.extend([String::new(), format!("Path: {}.", docs::code(&template))]);
 

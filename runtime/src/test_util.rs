@@ -1,0 +1,112 @@
+//! Test support for code that uses a generated client: an in-memory
+//! transport that replays scripted responses and records every request, so
+//! a test needs no server (feature `test-util`).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use twilio_runtime::test_util::MockTransport;
+//! use twilio_runtime::{Client, Credentials, Method, Request};
+//!
+//! # async fn run() -> Result<(), twilio_runtime::Error> {
+//! let mock = Arc::new(MockTransport::new());
+//! mock.push_json(200, serde_json::json!({"sid": "BS0123456789abcdef0123456789abcdef"}));
+//! let client = Client::builder(Credentials::auth_token("AC1", "token")).transport(mock.clone()).build()?;
+//! let mut request = Request::new(Method::Get, "https://chat.twilio.com");
+//! request.push_path("/v2/Services");
+//! let body: serde_json::Value = client.send_json(request).await?;
+//! assert_eq!(body["sid"], "BS0123456789abcdef0123456789abcdef");
+//! assert_eq!(mock.requests()[0].url.path(), "/v2/Services");
+//! # Ok(())
+//! # }
+//! ```
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use crate::transport::{BoxFuture, HttpClient, HttpRequest, HttpResponse, TransportError};
+
+/// One scripted answer.
+#[derive(Debug)]
+enum Answer {
+    Response(HttpResponse),
+    ConnectError,
+    Timeout,
+}
+
+/// A transport that answers from a script, in order, and records every
+/// request it is given. With the script used up it answers `404` with
+/// Twilio's error body, so a missing answer shows as a clear error.
+#[derive(Debug, Default)]
+pub struct MockTransport {
+    script: Mutex<VecDeque<Answer>>,
+    requests: Mutex<Vec<HttpRequest>>,
+}
+
+impl MockTransport {
+    /// An empty script.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn push(&self, answer: Answer) -> &Self {
+        if let Ok(mut script) = self.script.lock() {
+            script.push_back(answer);
+        }
+        self
+    }
+
+    /// Answers the next request with `status` and a JSON body.
+    pub fn push_json(&self, status: u16, body: serde_json::Value) -> &Self {
+        self.push_response(HttpResponse {
+            status,
+            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+            body: body.to_string().into_bytes(),
+        })
+    }
+
+    /// Answers the next request with this response.
+    pub fn push_response(&self, response: HttpResponse) -> &Self {
+        self.push(Answer::Response(response))
+    }
+
+    /// Fails the next request as if nothing were listening.
+    pub fn push_connect_error(&self) -> &Self {
+        self.push(Answer::ConnectError)
+    }
+
+    /// Fails the next request with a timeout.
+    pub fn push_timeout(&self) -> &Self {
+        self.push(Answer::Timeout)
+    }
+
+    /// Every request sent so far, in order (`Debug` hides credentials).
+    pub fn requests(&self) -> Vec<HttpRequest> {
+        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// How many answers are left in the script.
+    pub fn remaining(&self) -> usize {
+        self.script.lock().map(|s| s.len()).unwrap_or_default()
+    }
+}
+
+impl HttpClient for MockTransport {
+    fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        if let Ok(mut requests) = self.requests.lock() {
+            requests.push(request);
+        }
+        let answer = self.script.lock().ok().and_then(|mut s| s.pop_front());
+        let outcome = match answer {
+            Some(Answer::Response(response)) => Ok(response),
+            Some(Answer::ConnectError) => Err(TransportError::Connect("connection refused (scripted)".into())),
+            Some(Answer::Timeout) => Err(TransportError::Timeout),
+            None => Ok(HttpResponse {
+                status: 404,
+                headers: Vec::new(),
+                body: br#"{"code": 20404, "message": "MockTransport: no answer left in the script", "status": 404}"#
+                    .to_vec(),
+            }),
+        };
+        Box::pin(async move { outcome })
+    }
+}
