@@ -1,6 +1,8 @@
 //! List, and optionally delete, the push-notification bindings of a Chat or
 //! Conversations service.
 //!
+//! `--help` describes every flag. In short:
+//!
 //! ```text
 //! cargo run -p twilio-bindings --example bindings -- --service ISxxxxxxxx [options]
 //!
@@ -23,9 +25,9 @@
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-use twilio_bindings::runtime::{Client as Runtime, TryStreamExt};
+use twilio_bindings::runtime::TryStreamExt;
 use twilio_bindings::sid::{BindingSid, ServiceSid};
-use twilio_bindings::{Client, Credentials, Error};
+use twilio_bindings::{Client, Error};
 
 /// One binding, whichever API it came from.
 #[derive(serde::Serialize)]
@@ -37,66 +39,58 @@ struct Row {
     date_created: Option<String>,
 }
 
-#[derive(Default)]
+/// List, and optionally delete, the push-notification bindings of a Chat or
+/// Conversations service.
+#[derive(clap::Parser)]
+#[command(
+    name = "bindings",
+    after_help = "Credentials come from TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or with \
+                  TWILIO_API_KEY and TWILIO_API_SECRET. TWILIO_EDGE and TWILIO_REGION pick Twilio's \
+                  edge and region; TWILIO_BASE_URL (or --base-url) sends requests elsewhere."
+)]
 struct Options {
+    /// Which API: chat (Chat v2) or conversations (Conversations v1).
+    #[arg(long, default_value = "chat", value_parser = ["chat", "conversations"])]
     api: String,
-    service: Option<ServiceSid>,
+    /// The service whose bindings to list (IS followed by 32 hexadecimal digits).
+    #[arg(long, value_parser = |s: &str| s.parse::<ServiceSid>().map_err(|e| e.to_string()))]
+    service: ServiceSid,
+    /// Chat only: the bindings of one user, by User SID or identity.
+    #[arg(long)]
     user: Option<String>,
+    /// Only bindings of this type (apn, gcm, fcm; twilsock with conversations). Repeatable.
+    #[arg(long = "type")]
     types: Vec<String>,
+    /// Only bindings of this user identity. Repeatable.
+    #[arg(long = "identity")]
     identities: Vec<String>,
+    /// At most this many bindings.
+    #[arg(long)]
     limit: Option<usize>,
+    /// Print JSON lines instead of a table.
+    #[arg(long)]
     json: bool,
+    /// Delete the bindings listed, after a confirmation on standard input.
+    #[arg(long)]
     delete: bool,
+    /// With --delete: only say what would be deleted.
+    #[arg(long, requires = "delete")]
     dry_run: bool,
+    /// With --delete: do not ask.
+    #[arg(long, requires = "delete")]
     yes: bool,
+    /// Send requests to this URL instead of Twilio (a mock such as Prism, a proxy).
+    #[arg(long)]
     base_url: Option<String>,
 }
 
-fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
-    let mut options = Options { api: "chat".to_owned(), ..Options::default() };
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--api" => options.api = value()?,
-            "--service" => options.service = Some(value()?.parse().map_err(|e| format!("--service: {e}"))?),
-            "--user" => options.user = Some(value()?),
-            "--type" => options.types.push(value()?),
-            "--identity" => options.identities.push(value()?),
-            "--limit" => options.limit = Some(value()?.parse().map_err(|e| format!("--limit: {e}"))?),
-            "--json" => options.json = true,
-            "--delete" => options.delete = true,
-            "--dry-run" => options.dry_run = true,
-            "--yes" => options.yes = true,
-            "--base-url" => options.base_url = Some(value()?),
-            "-h" | "--help" => return Err(usage()),
-            other => return Err(format!("unknown argument {other:?}\n{}", usage())),
-        }
-    }
-    if !matches!(options.api.as_str(), "chat" | "conversations") {
-        return Err(format!("--api must be chat or conversations, not {:?}", options.api));
-    }
-    if options.user.is_some() && options.api != "chat" {
-        return Err("--user works with --api chat only: Conversations has no per-user bindings".to_owned());
-    }
-    if options.service.is_none() {
-        return Err(format!("--service is required\n{}", usage()));
-    }
-    Ok(options)
-}
-
-fn usage() -> String {
-    "usage: bindings --service ISxxx [--api chat|conversations] [--user IDENTITY] [--type T]... \
-     [--identity I]... [--limit N] [--json] [--delete [--dry-run] [--yes]] [--base-url URL]"
-        .to_owned()
-}
-
 fn client(options: &Options) -> Result<Client, Error> {
-    let mut builder = Runtime::builder(Credentials::from_env()?);
+    // Everything not given here comes from the environment.
+    let mut builder = Client::builder();
     if let Some(base) = &options.base_url {
         builder = builder.base_url(base)?;
     }
-    Ok(Client::new(builder.build()?))
+    builder.build()
 }
 
 /// A [`Row`] from any of the three binding types, which share field names.
@@ -236,7 +230,7 @@ fn print(rows: &[Row], json: bool) {
 }
 
 async fn run(options: Options) -> Result<(), String> {
-    let service = options.service.clone().ok_or("--service is required")?;
+    let service = options.service.clone();
     let client = client(&options).map_err(|e| e.to_string())?;
     let rows = list(&client, &options, &service).await.map_err(|e| e.to_string())?;
     print(&rows, options.json);
@@ -273,13 +267,16 @@ async fn run(options: Options) -> Result<(), String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let options = match parse(std::env::args().skip(1)) {
+    let options = match <Options as clap::Parser>::try_parse() {
         Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
+        // `--help` prints to standard output and succeeds; mistakes go to
+        // standard error with exit code 2.
+        Err(error) => error.exit(),
     };
+    if options.user.is_some() && options.api != "chat" {
+        eprintln!("--user works with --api chat only: Conversations has no per-user bindings");
+        return ExitCode::from(2);
+    }
     match run(options).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

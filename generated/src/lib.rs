@@ -128,6 +128,13 @@
 //! show; Conversations names the service `chat_service_sid` in responses,
 //! and only Chat has per-user bindings.
 //!
+//! # Upstream spec
+//!
+#![doc = include_str!("generated/upstream.md")]
+//! `CHANGELOG.md` lists what changed in this API at each regeneration.
+//!
+//! # Identities in paths
+//!
 //! In Chat, `user(...)` takes a User SID *or* the user's identity: any
 //! string, percent-encoded as one path segment, so characters such as
 //! `/ ? # % &` cannot change the request.
@@ -141,6 +148,6 @@ pub use generated::*;
 #[doc(inline)]
 pub use twilio_runtime as runtime;
 pub use twilio_runtime::{
-    ApiError, CallOptions, ClientBuilder, Credentials, DateTime, Error, ItemStream, Json, Links, Page, PageMeta,
-    RetryPolicy, StreamExt, TryStreamExt, Url, UrlMap,
+    ApiError, CallOptions, ClientBuilder, Credentials, DateTime, Error, ItemStream, Json, Links, Page,
+    PageMeta, RetryPolicy, StreamExt, TryStreamExt, Url, UrlMap,
 };

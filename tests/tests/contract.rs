@@ -401,6 +401,26 @@ fn example_program(chat: &Prism, conversations: &Prism, failures: &mut Vec<Strin
     check("--yes", base(conversations, &["--api", "conversations", "--delete", "--yes"]), "", &|_, err| {
         err.contains(&format!("deleted {BINDING}"))
     });
+    let (ok, out, _) = example(&["--help"], "");
+    let described = [
+        "--api",
+        "--service",
+        "--user",
+        "--type",
+        "--identity",
+        "--limit",
+        "--json",
+        "--delete",
+        "--dry-run",
+        "--yes",
+        "--base-url",
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_BASE_URL",
+    ];
+    if !ok || !described.iter().all(|flag| out.contains(flag)) {
+        failures.push(format!("example --help: ok={ok}, on stdout:\n{out}"));
+    }
     let (ok, _, err) = example(&["--service", "IS123"], "");
     if ok || !err.contains("expected `IS` followed by 32 hexadecimal digits") {
         failures.push(format!("example with a bad SID: ok={ok} {err}"));

@@ -205,6 +205,10 @@ pub fn codegen(root: &Path, inputs: &[Input], target: &Target, mode: Mode) -> Re
     files.push((crate_dir.join(GENERATED_DIR).join(MODEL), model));
     let lock = serde_json::to_string_pretty(&output.names).unwrap_or_default() + "\n";
     files.push((crate_dir.join(NAME_LOCK), lock));
+    // The checked-in crate says which upstream specs it was generated from.
+    if let Target::Workspace = target {
+        files.push((crate_dir.join(GENERATED_DIR).join("upstream.md"), upstream::provenance_markdown(root)?));
+    }
     match target {
         Target::Standalone(dir) => files.extend(scaffold(root, dir, inputs, true)),
         Target::Member(dir) => files.extend(scaffold(root, dir, inputs, false)),

@@ -58,6 +58,22 @@ pub fn provenance(root: &Path) -> Result<Provenance, Failure> {
     serde_json::from_str(&text).map_err(|e| Failure::Io(path, std::io::Error::other(e.to_string())))
 }
 
+/// A sentence for the generated crate's docs: which upstream specs, at
+/// which commits, it was generated from.
+pub fn provenance_markdown(root: &Path) -> Result<String, Failure> {
+    let provenance = provenance(root)?;
+    let files: Vec<String> = provenance
+        .files
+        .iter()
+        .map(|(name, source)| format!("`{name}` at commit `{}` ({})", short(&source.commit), source.date))
+        .collect();
+    Ok(format!(
+        "Generated from Twilio's OpenAPI specs in `{}`: {}.\n",
+        provenance.repository,
+        files.join(", ")
+    ))
+}
+
 /// Cuts every fragment out of the upstream texts (by upstream file name).
 pub fn cut(upstream: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>, String> {
     slice::FRAGMENTS
