@@ -20,8 +20,13 @@ pub fn map_with<J: Sync, R: Send>(
     jobs: &[J],
     work: impl Fn(&J) -> R + Sync,
 ) -> Option<Vec<R>> {
-    let next = AtomicUsize::new(0);
     let workers = workers.max(1).min(jobs.len().max(1));
+    if workers == 1 {
+        // As with workers, a panic means results are missing.
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| jobs.iter().map(&work).collect()))
+            .ok();
+    }
+    let next = AtomicUsize::new(0);
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {

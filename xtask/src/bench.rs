@@ -81,28 +81,43 @@ fn zero() -> Stages {
 }
 
 /// The median wall time of running the release `xtask` binary with `args`.
-pub fn process(root: &Path, args: &[String], runs: usize) -> f64 {
+pub fn process(root: &Path, args: &[String], runs: usize) -> Result<f64, String> {
     let binary = crate::target_dir(root).join("release/xtask");
-    let samples = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            let _ = Command::new(&binary).args(args).output();
-            ms(t.elapsed())
-        })
-        .collect();
-    median(samples)
+    let mut samples = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let output = Command::new(&binary).args(args).output().map_err(|e| e.to_string())?;
+        samples.push(ms(t.elapsed()));
+        // A command that failed did not do the work: its time means nothing.
+        if !output.status.success() {
+            return Err(format!(
+                "`xtask {}` failed, so it cannot be timed:\n{}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+    }
+    Ok(median(samples))
 }
 
-/// Seconds that `cargo` takes with `args`, with an optional target directory.
-fn cargo_seconds(root: &Path, args: &[&str], target: Option<&Path>) -> f64 {
+/// Seconds that `cargo` takes with `args`, with an optional target
+/// directory; an error if cargo fails.
+fn cargo_seconds(root: &Path, args: &[&str], target: Option<&Path>) -> Result<f64, String> {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
     command.current_dir(root).args(args);
     if let Some(target) = target {
         command.env("CARGO_TARGET_DIR", target);
     }
     let t = Instant::now();
-    let _ = command.output();
-    t.elapsed().as_secs_f64()
+    let output = command.output().map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(format!(
+            "`cargo {}` failed:\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(t.elapsed().as_secs_f64())
 }
 
 /// Runs every benchmark and returns `BENCHMARKS.md`.
@@ -131,7 +146,11 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
     ];
 
     let mut out = String::new();
-    let _ = writeln!(out, "## Generator, in process (median of {runs} runs, ms)\n");
+    let _ = writeln!(
+        out,
+        "## Generator, in process (ms; medians of {runs} runs, or for the corpus row the sum of each spec's median of {} runs)\n",
+        runs.min(5)
+    );
     let _ = writeln!(
         out,
         "| input | parse floor | load | lower | emit | format | whole pipeline | pipeline / floor |\n|---|---:|---:|---:|---:|---:|---:|---:|"
@@ -193,16 +212,22 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
         ),
     ];
     for (name, args) in &commands {
-        let _ = process(root, args, 1);
-        let _ = writeln!(out, "| {name} | {:.1} |", process(root, args, runs));
+        process(root, args, 1)?;
+        let _ = writeln!(out, "| {name} | {:.1} |", process(root, args, runs)?);
     }
     // The corpus: one process per spec, as `cargo xtask corpus` runs them.
     for spec in &corpus {
-        let _ = process(root, &spec_out(spec), 1);
+        process(root, &spec_out(spec), 1)?;
     }
     let corpus_runs = if quick { 1 } else { 3 };
-    let total: Vec<f64> =
-        (0..corpus_runs).map(|_| corpus.iter().map(|spec| process(root, &spec_out(spec), 1)).sum()).collect();
+    let mut total: Vec<f64> = Vec::new();
+    for _ in 0..corpus_runs {
+        let mut sum = 0.0;
+        for spec in &corpus {
+            sum += process(root, &spec_out(spec), 1)?;
+        }
+        total.push(sum);
+    }
     let _ = writeln!(
         out,
         "| {} specs, one `codegen --spec … --out DIR` process each (sum; median of {corpus_runs}) | {:.1} |",
@@ -235,18 +260,17 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
         let _ = writeln!(out, "| build | time |\n|---|---:|");
         let clean = crate::target_dir(root).join("bench-clean");
         let _ = fs::remove_dir_all(&clean);
-        let full = cargo_seconds(root, &["build", "-q", "-p", "twilio-bindings"], Some(&clean));
+        let full = cargo_seconds(root, &["build", "-q", "-p", "twilio-bindings"], Some(&clean))?;
         let lib = root.join("generated/src/lib.rs");
         let touch = || {
             let text = fs::read(&lib).unwrap_or_default();
             let _ = fs::write(&lib, text);
         };
-        let own: Vec<f64> = (0..3)
-            .map(|_| {
-                touch();
-                cargo_seconds(root, &["build", "-q", "-p", "twilio-bindings"], Some(&clean))
-            })
-            .collect();
+        let mut own: Vec<f64> = Vec::new();
+        for _ in 0..3 {
+            touch();
+            own.push(cargo_seconds(root, &["build", "-q", "-p", "twilio-bindings"], Some(&clean))?);
+        }
         let _ = writeln!(out, "| twilio-bindings with all dependencies, clean, debug | {full:.1} |");
         let _ = writeln!(
             out,

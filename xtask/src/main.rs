@@ -152,7 +152,8 @@ fn run_codegen(check: bool, quiet: bool, specs: Specs) -> Result<(), String> {
     let started = Instant::now();
     let root = root();
     let (inputs, target) = specs.resolve()?;
-    let old = xtask::generated_model(&root, &target);
+    // The old model is for the change report, which only a write prints.
+    let old = if mode == Mode::Write { xtask::generated_model(&root, &target) } else { None };
     let report = codegen(&root, &inputs, &target, mode).map_err(|e| e.to_string())?;
     for line in report.skipped.iter().chain(&report.warnings) {
         eprintln!("{line}");
