@@ -100,10 +100,43 @@
 //! ```
 //!
 //! GET and DELETE requests answered with 429 or 503 are retried up to three
-//! times with exponential backoff and jitter, honoring `Retry-After`;
-//! requests time out after 30 s (10 s to connect). [`ClientBuilder`] changes
-//! all of this, sets a base URL for tests and proxies, and Twilio's edge and
-//! region (also read from `TWILIO_EDGE` and `TWILIO_REGION`).
+//! times with exponential backoff and jitter, honoring `Retry-After` (up to
+//! the policy's longest wait); a connection that could not be made is
+//! retried for any method. Requests time out after 30 s (10 s to connect),
+//! and response bodies over 64 MiB are refused. Redirects are never followed.
+//!
+//! # Setting up
+//!
+//! [`Client::builder`] takes every setting: credentials, a base URL (for
+//! mocks and proxies), Twilio's edge and region, timeouts, the retry policy,
+//! the largest response, the transport. Whatever is not set when it builds
+//! comes from the environment (`TWILIO_ACCOUNT_SID` with `TWILIO_AUTH_TOKEN`,
+//! or `TWILIO_API_KEY` and `TWILIO_API_SECRET`; `TWILIO_EDGE`,
+//! `TWILIO_REGION`, `TWILIO_BASE_URL`):
+//!
+//! ```no_run
+//! # fn run() -> Result<(), twilio_bindings::Error> {
+//! let client = twilio_bindings::Client::builder().base_url("http://127.0.0.1:4010")?.build()?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! One call can override the client's timeout and retries:
+//! `.list().with_timeout(Duration::from_secs(5)).with_retry(policy).send()`.
+//!
+//! # Observability and tests
+//!
+//! With the `tracing` feature, every request is one span, `twilio.request`,
+//! with the spec's operation, the method, the path *template* (never the
+//! filled path, which can hold an identity), then the status and the number
+//! of attempts; each retry is an event with its wait. No secret and no
+//! personal data is recorded.
+//!
+//! With the `test-util` feature, `runtime::test_util::MockTransport` stands
+//! in for Twilio in your tests: script its responses, pass it to
+//! [`ClientBuilder::transport`], and read back the requests it recorded.
+//! Response models such as [`chat_v2::Binding`] implement `Default`, so a
+//! test builds one and assigns the fields it needs.
 //!
 //! # Types
 //!
@@ -119,7 +152,9 @@
 //!   sends them (parse with [`runtime::Url`]), so one odd URL never fails a
 //!   response.
 //! - Secrets never appear in `Debug` output, and fields the spec marks as
-//!   personal data (`identity`, `endpoint`) print as `[redacted]`.
+//!   personal data (`identity`, `endpoint`), identities in paths and page
+//!   links print as `[redacted]`, in errors too. SIDs compare with strings
+//!   (`sid == "BS…"`); named links parse with [`Links::url`].
 //!
 //! # Chat and Conversations
 //!

@@ -41,7 +41,7 @@ impl Credentials {
     /// `TWILIO_API_SECRET` (preferred when both are set) or
     /// `TWILIO_AUTH_TOKEN`.
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+        Self::from_lookup(env_var)
     }
 
     /// Like [`from_env`](Self::from_env), reading variables through `get`.
@@ -176,6 +176,11 @@ fn is_dns_label(label: &str) -> bool {
         && !label.ends_with('-')
 }
 
+/// An environment variable's value; an empty one counts as unset.
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
 /// A URL's text without its user name and password, for messages.
 fn without_userinfo(text: &str) -> String {
     match text.split_once("://") {
@@ -279,7 +284,7 @@ impl<T: From<Client>> ClientBuilder<T> {
     /// credentials, to another host.
     pub fn build(mut self) -> Result<T, Error> {
         if self.from_env {
-            let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+            let var = env_var;
             self.edge = self.edge.or_else(|| var("TWILIO_EDGE"));
             self.region = self.region.or_else(|| var("TWILIO_REGION"));
             if let (None, Some(base)) = (&self.base_url, var("TWILIO_BASE_URL")) {
@@ -600,6 +605,41 @@ mod tests {
             let url = client(edge, region).resolve_base("https://chat.twilio.com").map(|u| u.to_string());
             assert_eq!(url.ok().as_deref(), Some(expected), "{edge:?} {region:?}");
         }
+    }
+
+    #[test]
+    fn environment_variables_and_accessors() {
+        // Set and non-empty wherever tests run.
+        assert!(env_var("PATH").is_some());
+        assert_eq!(env_var("TWILIO_TEST_SURELY_UNSET_VARIABLE"), None);
+        let key = Credentials::api_key("AC1", "SK1", "key-secret");
+        assert_eq!(key.account_sid(), "AC1");
+        assert_eq!(client(None, None).account_sid(), "AC123");
+    }
+
+    #[test]
+    fn user_names_and_passwords_leave_urls() {
+        let cases = [
+            ("http://user:pw@host:1/p?q=1", "http://host:1/p?q=1"),
+            ("https://user@host", "https://host"),
+            ("http://host/a@b", "http://host/a@b"),
+            ("http://127.0.0.1:9/", "http://127.0.0.1:9/"),
+            ("not a url", "not a url"),
+        ];
+        for (text, shown) in cases {
+            assert_eq!(without_userinfo(text), shown, "{text}");
+        }
+        let builder = Client::builder(Credentials::auth_token("AC1", "secret-token"))
+            .base_url("http://user:hunter2@127.0.0.1:9/")
+            .expect("valid");
+        let text = format!("{builder:?}");
+        assert!(text.starts_with("ClientBuilder") && text.contains("127.0.0.1:9"), "{text}");
+        assert!(
+            text.contains("[redacted]") && !text.contains("hunter2") && !text.contains("secret-token"),
+            "{text}"
+        );
+        let client = format!("{:?}", builder.build().expect("builds"));
+        assert!(client.contains("127.0.0.1:9") && !client.contains("hunter2"), "{client}");
     }
 
     #[test]
