@@ -85,6 +85,16 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Mutation testing of the runtime with cargo-mutants 27
+    /// (`cargo install --locked cargo-mutants --version 27.0.0`): each
+    /// mutant of runtime/src must fail its unit tests or the client suites.
+    /// Writes mutants.out/ under the target directory; MUTANTS.md records a
+    /// full run.
+    Mutants {
+        /// Only mutants in code this diff touches (`git diff BASE -- runtime/src`).
+        #[arg(long)]
+        in_diff: Option<PathBuf>,
+    },
     /// Measures the generator, the generated code and the client; writes
     /// BENCHMARKS.md. Runs itself in release mode.
     Bench {
@@ -137,6 +147,7 @@ fn main() -> ExitCode {
         Command::Corpus { dir, hostile, no_build } => run_corpus(dir, hostile, !no_build),
         Command::Fuzz { seconds, seed } => run_fuzz(seconds, seed),
         Command::Bench { quick } => run_bench(quick),
+        Command::Mutants { in_diff } => run_mutants(in_diff),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -236,6 +247,41 @@ fn run_slice() -> Result<(), String> {
         eprintln!("wrote spec/{file} from {}", upstream::UPSTREAM_DIR);
     }
     Ok(())
+}
+
+fn run_mutants(in_diff: Option<PathBuf>) -> Result<(), String> {
+    let root = root();
+    // The test packages and test targets are in .cargo/mutants.toml. The
+    // baseline is skipped: cargo-mutants 27 runs it with only the mutated
+    // package's tests, where the client suites do not exist; `cargo test`
+    // is the baseline.
+    let mut command =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command.current_dir(&root).args([
+        "mutants",
+        "--no-shuffle",
+        "--baseline=skip",
+        "--timeout=240",
+        "--build-timeout=600",
+        "--test-package=twilio-runtime",
+        "--test-package=tests",
+    ]);
+    command.arg("--output").arg(xtask::target_dir(&root));
+    if let Some(diff) = in_diff {
+        command.arg("--in-diff").arg(std::path::absolute(&diff).unwrap_or(diff));
+    }
+    let status = command.status().map_err(|e| format!("cannot run cargo mutants: {e}"))?;
+    match status.code() {
+        Some(0) => Ok(()),
+        Some(2) => {
+            Err("mutants were missed: see mutants.out/missed.txt under the target directory".to_owned())
+        }
+        Some(3) => Err("mutants timed out: see mutants.out/timeout.txt".to_owned()),
+        _ => Err(format!(
+            "cargo mutants failed ({status}); is it installed? \
+             `cargo install --locked cargo-mutants --version 27.0.0`"
+        )),
+    }
 }
 
 fn run_history(files: Vec<PathBuf>) -> Result<(), String> {

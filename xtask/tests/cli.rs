@@ -218,7 +218,9 @@ fn unknown_arguments_are_errors() {
 fn every_command_explains_itself_without_running() {
     let spec = xtask::root().join("spec");
     let before = snapshot(&spec);
-    for command in ["codegen", "report", "update-spec", "slice", "corpus", "fuzz", "bench"] {
+    for command in
+        ["codegen", "report", "update-spec", "history", "slice", "corpus", "fuzz", "mutants", "bench"]
+    {
         for help in ["--help", "-h"] {
             let out = xtask(&[command, help]);
             let stdout = String::from_utf8_lossy(&out.stdout);
