@@ -227,7 +227,7 @@ impl<T: From<Client>> ClientBuilder<T> {
         let shown = without_userinfo(base_url);
         let url = url::Url::parse(base_url)
             .map_err(|e| Error::Config(format!("invalid base URL {shown:?}: {e}")))?;
-        if url.cannot_be_a_base() || url.host_str().is_none() || !matches!(url.scheme(), "http" | "https") {
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
             return Err(Error::Config(format!("invalid base URL {shown:?}: not an http(s) URL with a host")));
         }
         self.base_url = Some(url);
@@ -282,16 +282,20 @@ impl<T: From<Client>> ClientBuilder<T> {
     /// Builds the client. Edge and region must be single DNS labels
     /// (`sydney`, `au1`): anything else could send requests, and
     /// credentials, to another host.
-    pub fn build(mut self) -> Result<T, Error> {
+    pub fn build(self) -> Result<T, Error> {
+        self.build_with(env_var)
+    }
+
+    /// [`build`](Self::build), reading the environment through `var`.
+    fn build_with(mut self, var: impl Fn(&str) -> Option<String>) -> Result<T, Error> {
         if self.from_env {
-            let var = env_var;
             self.edge = self.edge.or_else(|| var("TWILIO_EDGE"));
             self.region = self.region.or_else(|| var("TWILIO_REGION"));
             if let (None, Some(base)) = (&self.base_url, var("TWILIO_BASE_URL")) {
                 self = self.base_url(&base)?;
             }
             if self.credentials.is_none() {
-                self.credentials = Some(Credentials::from_env()?);
+                self.credentials = Some(Credentials::from_lookup(&var)?);
             }
         }
         let credentials = self
@@ -605,6 +609,60 @@ mod tests {
             let url = client(edge, region).resolve_base("https://chat.twilio.com").map(|u| u.to_string());
             assert_eq!(url.ok().as_deref(), Some(expected), "{edge:?} {region:?}");
         }
+    }
+
+    #[test]
+    fn unset_settings_come_from_the_environment_only_for_new() {
+        let vars = |name: &str| match name {
+            "TWILIO_ACCOUNT_SID" => Some("ACenv".to_owned()),
+            "TWILIO_AUTH_TOKEN" => Some("env-token".to_owned()),
+            "TWILIO_BASE_URL" => Some("http://127.0.0.1:4010".to_owned()),
+            "TWILIO_EDGE" => Some("sydney".to_owned()),
+            _ => None,
+        };
+        let from_env: Client = ClientBuilder::new().build_with(vars).expect("builds");
+        assert_eq!(from_env.account_sid(), "ACenv");
+        assert_eq!(
+            from_env.resolve_base("https://chat.twilio.com").map(|u| u.to_string()).ok().as_deref(),
+            Some("http://127.0.0.1:4010/")
+        );
+        assert_eq!(from_env.inner.edge.as_deref(), Some("sydney"));
+        // Given settings win over the environment.
+        let given: Client = ClientBuilder::new()
+            .base_url("http://127.0.0.1:9")
+            .expect("valid")
+            .edge("dublin")
+            .build_with(vars)
+            .expect("builds");
+        assert_eq!(given.inner.edge.as_deref(), Some("dublin"));
+        assert_eq!(
+            given.resolve_base("https://chat.twilio.com").map(|u| u.to_string()).ok().as_deref(),
+            Some("http://127.0.0.1:9/")
+        );
+        // `Client::builder` reads nothing.
+        let explicit = Client::builder(Credentials::auth_token("AC1", "t")).build_with(vars).expect("builds");
+        assert_eq!(explicit.account_sid(), "AC1");
+        assert_eq!(explicit.inner.edge, None);
+        assert_eq!(
+            explicit.resolve_base("https://chat.twilio.com").map(|u| u.to_string()).ok().as_deref(),
+            Some("https://chat.twilio.com/")
+        );
+        assert!(ClientBuilder::<Client>::new().build_with(|_| None).is_err(), "no credentials anywhere");
+    }
+
+    #[test]
+    fn settings_show_in_debug_and_accessors() {
+        let builder = Client::builder(Credentials::auth_token("AC1", "t"))
+            .connect_timeout(Duration::from_millis(1234))
+            .timeout(Duration::from_millis(5678))
+            .max_response_bytes(4321);
+        let text = format!("{builder:?}");
+        assert!(text.contains("1.234s") && text.contains("5.678s") && text.contains("4321"), "{text}");
+        let client = builder.build().expect("builds");
+        assert!(client.user_agent().starts_with("twilio-runtime/"), "{}", client.user_agent());
+        let named = client.with_product("twilio-bindings/9.9.9");
+        assert!(named.user_agent().starts_with("twilio-bindings/9.9.9 ("), "{}", named.user_agent());
+        assert!(format!("{client:?}").starts_with("Client {"), "{client:?}");
     }
 
     #[test]
