@@ -193,7 +193,7 @@ impl Report {
             o.op.path_params
                 .iter()
                 .chain(&o.op.params)
-                .map(|p| (format!("{} {}", location(p.location), p.name), p))
+                .map(|p| (format!("{} {}", crate::naming::place(p.location), p.name), p))
                 .collect()
         }
         let (pa, pb) = (params(x), params(y));
@@ -395,16 +395,6 @@ fn param_rust(op: &Op<'_>, p: &Param) -> String {
         format!("{}({name})", op.method)
     } else {
         format!("{}::{name}", op.builder)
-    }
-}
-
-fn location(location: Location) -> &'static str {
-    match location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Header => "header",
-        Location::Form => "form",
-        Location::Json => "body",
     }
 }
 

@@ -258,6 +258,19 @@ pub fn invented_numbers(lock: &NameLock) -> Vec<(&String, &String)> {
         .collect()
 }
 
+/// The word for where a parameter goes, in lock keys, place-prefixed names
+/// and the change report (`form` in `form_account_sid`).
+pub fn place(location: crate::model::Location) -> &'static str {
+    use crate::model::Location;
+    match location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Form => "form",
+        Location::Json => "body",
+    }
+}
+
 /// The name lock: the Rust name of every public item already generated,
 /// keyed by what the spec calls it (see `lower` for the keys), so that
 /// regenerating from a changed spec keeps existing names. It is plain data;

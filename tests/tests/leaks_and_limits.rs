@@ -261,9 +261,12 @@ async fn a_base_url_path_survives_paging() {
     assert!(requests.iter().all(|r| r.url.path().starts_with("/proxy/twilio/v2/")), "{requests:?}");
 }
 
-#[tokio::test]
-async fn paging_stops_on_urls_that_differ_in_nothing_that_matters() {
-    // The same page again under ever new fragments.
+/// A server whose every page links to a next page on itself with the query
+/// `next(n)` for the n-th request; returns it with its request counter.
+async fn looping(
+    number: Option<i64>,
+    next: impl Fn(usize) -> String + Send + Sync + 'static,
+) -> (MockServer, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     let server = MockServer::start().await;
     let counter = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let seen = counter.clone();
@@ -271,27 +274,23 @@ async fn paging_stops_on_urls_that_differ_in_nothing_that_matters() {
     Mock::given(path_regex("/v2/Services/.*/Bindings"))
         .respond_with(move |_: &wiremock::Request| {
             let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let next = format!("{base}/v2/Services/{SERVICE}/Bindings?PageToken=1#frag{n}");
-            ResponseTemplate::new(200).set_body_json(page(1, None, Some(next)))
+            let url = format!("{base}/v2/Services/{SERVICE}/Bindings{}", next(n));
+            ResponseTemplate::new(200).set_body_json(page(1, number, Some(url)))
         })
         .mount(&server)
         .await;
+    (server, counter)
+}
+
+#[tokio::test]
+async fn paging_stops_on_urls_that_differ_in_nothing_that_matters() {
+    // The same page again under ever new fragments.
+    let (server, _) = looping(None, |n| format!("?PageToken=1#frag{n}")).await;
     let count = client(&server.uri()).chat_v2().service(service()).bindings().list().stream().count().await;
     assert_eq!(count, 2, "the first page, then the linked one; its #fragment twin is a repeat");
 
     // Ever new junk parameters, the page number never moving.
-    let server = MockServer::start().await;
-    let counter2 = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let seen = counter2.clone();
-    let base = server.uri();
-    Mock::given(path_regex("/v2/Services/.*/Bindings"))
-        .respond_with(move |_: &wiremock::Request| {
-            let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let next = format!("{base}/v2/Services/{SERVICE}/Bindings?Page=0&junk={n}");
-            ResponseTemplate::new(200).set_body_json(page(1, Some(0), Some(next)))
-        })
-        .mount(&server)
-        .await;
+    let (server, counter2) = looping(Some(0), |n| format!("?Page=0&junk={n}")).await;
     let count = client(&server.uri()).chat_v2().service(service()).bindings().list().stream().count().await;
     let limit = twilio_bindings::runtime::MAX_PAGES_WITHOUT_PROGRESS;
     assert_eq!(count, limit + 1, "a page that does not move is followed {limit} times at most");

@@ -106,12 +106,8 @@ pub fn run(root: &Path, versions: &[PathBuf]) -> Result<Vec<Row>, Failure> {
         let incoming = upstream::find(std::slice::from_ref(version))
             .map_err(|e| Failure::Io(version.clone(), std::io::Error::other(e)))?;
         let update = upstream::update(&dir, &incoming)?;
-        let breaking = update.report.lines().filter(|l| l.starts_with("- ")).count();
-        let compatible = update
-            .report
-            .split("Non-breaking")
-            .nth(1)
-            .map_or(0, |rest| rest.lines().filter(|l| l.starts_with("- ")).count());
+        let breaking = update.changes.iter().filter(|c| c.breaking).count();
+        let compatible = update.changes.len() - breaking;
         let mut result = "ok".to_owned();
         for args in [
             &["check", "--quiet", "-p", "twilio-bindings", "--all-targets"][..],
@@ -132,7 +128,7 @@ pub fn run(root: &Path, versions: &[PathBuf]) -> Result<Vec<Row>, Failure> {
         }
         rows.push(Row {
             version: name,
-            breaking: breaking - compatible,
+            breaking,
             compatible,
             result,
             seconds: started.elapsed().as_secs_f64(),

@@ -194,6 +194,18 @@ pub fn generate(root: &Path, inputs: &[Input], target: &Target) -> Result<twilio
 /// the names its name lock pins and writing the lock anew.
 pub fn codegen(root: &Path, inputs: &[Input], target: &Target, mode: Mode) -> Result<Report, Failure> {
     let output = generate(root, inputs, target)?;
+    write_output(root, inputs, &output, target, mode)
+}
+
+/// Writes (or checks) what one generator run produced, with the model, the
+/// name lock and the manifest beside it.
+pub fn write_output(
+    root: &Path,
+    inputs: &[Input],
+    output: &twilio_codegen::Output,
+    target: &Target,
+    mode: Mode,
+) -> Result<Report, Failure> {
     let crate_dir = crate_dir(root, target);
     let mut files: Vec<(PathBuf, String)> = output
         .files

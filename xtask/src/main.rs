@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use xtask::{Mode, Target, codegen, corpus, default_specs, read_specs, root, upstream};
+use xtask::{Mode, Target, corpus, default_specs, read_specs, root, upstream};
 
 /// The project's commands: generate the client, follow Twilio's spec, and
 /// test and measure the generator.
@@ -165,7 +165,8 @@ fn run_codegen(check: bool, quiet: bool, specs: Specs) -> Result<(), String> {
     let (inputs, target) = specs.resolve()?;
     // The old model is for the change report, which only a write prints.
     let old = if mode == Mode::Write { xtask::generated_model(&root, &target) } else { None };
-    let report = codegen(&root, &inputs, &target, mode).map_err(|e| e.to_string())?;
+    let output = xtask::generate(&root, &inputs, &target).map_err(|e| e.to_string())?;
+    let report = xtask::write_output(&root, &inputs, &output, &target, mode).map_err(|e| e.to_string())?;
     for line in report.skipped.iter().chain(&report.warnings) {
         eprintln!("{line}");
     }
@@ -190,8 +191,8 @@ fn run_codegen(check: bool, quiet: bool, specs: Specs) -> Result<(), String> {
         }
     }
     if !quiet {
-        if let (Mode::Write, Some(old), Some(new)) = (mode, old, xtask::generated_model(&root, &target)) {
-            let changes = twilio_codegen::diff::diff(&old.0, &old.1, &new.0, &new.1);
+        if let Some((old_api, old_names)) = old {
+            let changes = twilio_codegen::diff::diff(&old_api, &old_names, &output.api, &output.names);
             if !changes.is_empty() {
                 eprintln!(
                     "{}",

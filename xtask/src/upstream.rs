@@ -191,6 +191,8 @@ pub struct Update {
     pub report: String,
     /// Files written, relative to the root.
     pub written: Vec<String>,
+    /// The changes the report lists.
+    pub changes: Vec<twilio_codegen::diff::Change>,
 }
 
 /// Replaces the upstream specs with `incoming`, cuts the fragments again,
@@ -261,11 +263,12 @@ pub fn update(root: &Path, incoming: &[Incoming]) -> Result<Update, Failure> {
     // Nothing new upstream: nothing to write, not even a changelog entry.
     let unchanged =
         files.iter().all(|(rel, text)| fs::read_to_string(root.join(rel)).ok().as_deref() == Some(text));
-    let codegen = crate::codegen(root, &inputs, &target, Mode::Check)?;
+    let codegen = crate::write_output(root, &inputs, &new, &target, Mode::Check)?;
     if unchanged && codegen.changed.is_empty() && codegen.removed.is_empty() {
         return Ok(Update {
             report: "Already up to date: nothing changed.\n".to_owned(),
             written: Vec::new(),
+            changes: Vec::new(),
         });
     }
     let changelog = Path::new("generated/CHANGELOG.md");
@@ -280,10 +283,10 @@ pub fn update(root: &Path, incoming: &[Incoming]) -> Result<Update, Failure> {
     let mut written: Vec<String> =
         changed.iter().map(|(p, _)| p.strip_prefix(root).unwrap_or(p).display().to_string()).collect();
     output::write_all(&changed)?;
-    let generated = crate::codegen(root, &inputs, &target, Mode::Write)?;
+    let generated = crate::write_output(root, &inputs, &new, &target, Mode::Write)?;
     written.extend(generated.changed);
     written.extend(generated.removed.iter().map(|f| format!("{f} (removed)")));
-    Ok(Update { report, written })
+    Ok(Update { report, written, changes })
 }
 
 fn short(commit: &str) -> &str {

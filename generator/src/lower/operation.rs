@@ -176,7 +176,7 @@ impl<'a> DomainLowering<'a, '_> {
         operation_id: &str,
         param: &Param,
     ) -> String {
-        let place = location_word(param.location);
+        let place = naming::place(param.location);
         let key = format!("{} param {operation_id} {place} {}", self.module, param.name);
         let plain = unraw(&param.rust_name).to_owned();
         let prefixed = format!("{place}_{plain}");
@@ -408,17 +408,6 @@ impl<'a> DomainLowering<'a, '_> {
         let owner = Owner { noun: &noun, field: "item", site: &site };
         let item = self.schema(spec, item.into(), &items_at.join("items"), owner)?;
         Ok(Some(Response::Page { items_key: (*items_key).clone(), item }))
-    }
-}
-
-/// The word for where a parameter goes, in lock keys and prefixed names.
-pub(super) fn location_word(location: Location) -> &'static str {
-    match location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Header => "header",
-        Location::Form => "form",
-        Location::Json => "body",
     }
 }
 

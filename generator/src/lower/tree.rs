@@ -231,7 +231,7 @@ impl<'a> DomainLowering<'a, '_> {
                         if path_params.iter().any(|p| unraw(&p.rust_name) == unraw(&param.rust_name)) {
                             let mut name = format!(
                                 "{}_{}",
-                                operation::location_word(param.location),
+                                crate::naming::place(param.location),
                                 unraw(&param.rust_name)
                             );
                             while !taken.insert(name.clone()) {
