@@ -726,4 +726,53 @@ mod tests {
         assert!(Credentials::from_lookup(vars(&[("TWILIO_ACCOUNT_SID", "AC1")])).is_err());
         assert!(Credentials::from_lookup(vars(&[])).is_err());
     }
+
+    #[test]
+    fn backoff_doubles_with_up_to_half_again_of_jitter() {
+        let retry = RetryPolicy { initial_backoff: Duration::from_millis(100), ..RetryPolicy::default() };
+        let waits: Vec<Duration> = (0..400).map(|_| backoff(&retry, 2)).collect();
+        let (low, high) = (Duration::from_millis(400), Duration::from_millis(600));
+        assert!(waits.iter().all(|w| (low..high).contains(w)), "{waits:?}");
+        // The jitter spreads the waits over the whole range.
+        assert!(waits.iter().any(|w| *w < Duration::from_millis(450)));
+        assert!(waits.iter().any(|w| *w > Duration::from_millis(550)));
+    }
+
+    #[tokio::test]
+    async fn headers_and_bodies_reach_the_transport() {
+        let mock = std::sync::Arc::new(crate::test_util::MockTransport::new());
+        mock.push_json(200, serde_json::json!({})).push_json(200, serde_json::json!({}));
+        let client = Client::builder(Credentials::auth_token("AC1", "token")).transport(mock.clone()).build();
+        let client = client.expect("builds");
+        let mut form = Request::new(crate::Method::Post, "https://conversations.twilio.com");
+        form.push_path("/v1/Services");
+        form.header("X-Twilio-Webhook-Enabled", &true);
+        form.form("FriendlyName", &"a b");
+        client.send_empty(form).await.expect("sent");
+        let mut json = Request::new(crate::Method::Post, "https://conversations.twilio.com");
+        json.push_path("/v1/Services");
+        json.json("body", &serde_json::json!({"a": 1}));
+        client.send_empty(json).await.expect("sent");
+
+        let requests = mock.requests();
+        let header = |i: usize, name: &str| {
+            requests[i].headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone())
+        };
+        assert_eq!(requests[0].body.as_deref(), Some("FriendlyName=a+b"));
+        assert_eq!(header(0, "content-type").as_deref(), Some("application/x-www-form-urlencoded"));
+        assert_eq!(header(0, "x-twilio-webhook-enabled").as_deref(), Some("true"));
+        assert_eq!(requests[1].body.as_deref(), Some(r#"{"a":1}"#));
+        assert_eq!(header(1, "content-type").as_deref(), Some("application/json"));
+        let shown = format!("{:?}", requests[0]);
+        assert!(shown.starts_with("HttpRequest {"), "{shown}");
+        for part in [
+            "method: Post",
+            "url: \"https://conversations.twilio.com/v1/Services\"",
+            "(\"x-twilio-webhook-enabled\", \"true\")",
+            "(\"authorization\", \"[redacted]\")",
+            "body: Some(16)",
+        ] {
+            assert!(shown.to_lowercase().contains(&part.to_lowercase()), "{part} in {shown}");
+        }
+    }
 }

@@ -134,4 +134,9 @@ mod tests {
         let error = "twilsock".parse::<Kind>().err().map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(error, "\"twilsock\" is not a known Kind (known: apn, fcm)");
     }
+
+    #[test]
+    fn unknown_values_debug_as_the_text_sent() {
+        assert_eq!(format!("{:?}", UnknownValue::from_server("twilsock".to_owned())), r#""twilsock""#);
+    }
 }

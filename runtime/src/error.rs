@@ -222,3 +222,25 @@ impl ApiError {
         ApiError { status, code, message, more_info, details, body: body_text(body) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_quoted_value_is_redacted() {
+        assert_eq!(
+            redact_quoted(r#"invalid type: string "alice", expected "x y" at line 1"#),
+            r#"invalid type: string "[redacted]", expected "[redacted]" at line 1"#
+        );
+        assert_eq!(redact_quoted(r#""a""bc" tail "open"#), r#""[redacted]""[redacted]" tail "open"#);
+        assert_eq!(redact_quoted("no quotes"), "no quotes");
+    }
+
+    #[test]
+    fn decode_errors_keep_their_status() {
+        let error = Error::Decode { status: 502, message: String::new(), body: String::new() };
+        assert_eq!(error.status(), Some(502));
+        assert_eq!(error.api(), None);
+    }
+}

@@ -201,6 +201,7 @@ impl Client {
             seen: HashSet::new(),
             items_key,
             pages: 0,
+            max_pages: MAX_PAGES,
             last_page: None,
             stalled: 0,
         };
@@ -225,6 +226,8 @@ struct StreamState<T> {
     items_key: &'static str,
     /// Pages fetched.
     pages: usize,
+    /// The most pages to fetch: [`MAX_PAGES`], lower in tests.
+    max_pages: usize,
     /// The last page number the server gave.
     last_page: Option<i64>,
     /// Pages in a row whose number did not go up.
@@ -264,8 +267,9 @@ impl<T: DeserializeOwned + Send + 'static> StreamState<T> {
                 _ => self.stalled = 0,
             }
             self.last_page = page.meta.page.or(self.last_page);
-            let go_on =
-                !page.items.is_empty() && self.stalled < MAX_PAGES_WITHOUT_PROGRESS && self.pages < MAX_PAGES;
+            let go_on = !page.items.is_empty()
+                && self.stalled < MAX_PAGES_WITHOUT_PROGRESS
+                && self.pages < self.max_pages;
             if let Some(url) = page.next_page_url() {
                 let target = self.client.follow(self.origin.server(), url).map(|u| u.to_string());
                 let key = normalized(target.as_deref().unwrap_or(url));
@@ -355,5 +359,129 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for PageSeed<T> {
         }
         let items = items.ok_or_else(|| de::Error::missing_field(self.items_key))?;
         Ok((items, meta.unwrap_or_default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use futures_util::StreamExt;
+    use serde_json::json;
+
+    use super::*;
+    use crate::Credentials;
+    use crate::test_util::MockTransport;
+
+    const SERVER: &str = "https://chat.twilio.com";
+
+    fn client(mock: &Arc<MockTransport>) -> Client {
+        Client::builder(Credentials::auth_token("AC1", "token"))
+            .transport(mock.clone())
+            .build()
+            .expect("builds")
+    }
+
+    /// A page of one item, numbered `page`, that links to page `page + 1`.
+    fn page(page: Option<i64>, next: usize) -> serde_json::Value {
+        json!({
+            "bindings": [{"n": next}],
+            "meta": {"page": page, "next_page_url": format!("{SERVER}/v2/Users/alice/Bindings?Page={next}&Identity=alice")},
+        })
+    }
+
+    fn request() -> Request {
+        let mut request = Request::new(Method::Get, SERVER);
+        request.push_path("/v2/Users/");
+        request.push_path_param_pii(&"alice");
+        request.push_path("/Bindings");
+        request.query_pii("Identity", &"alice");
+        request
+    }
+
+    async fn count(state: StreamState<serde_json::Value>) -> usize {
+        futures_util::stream::unfold(state, StreamState::step).count().await
+    }
+
+    fn state(client: Client, max_pages: usize) -> StreamState<serde_json::Value> {
+        let request = request();
+        StreamState {
+            client,
+            origin: request.clone(),
+            next: Some(Next::First(Box::new(request))),
+            buffer: VecDeque::new(),
+            remaining: None,
+            seen: HashSet::new(),
+            items_key: "bindings",
+            pages: 0,
+            max_pages,
+            last_page: None,
+            stalled: 0,
+        }
+    }
+
+    #[tokio::test]
+    async fn pages_whose_number_goes_up_are_all_followed() {
+        let mock = Arc::new(MockTransport::new());
+        for n in 0..6 {
+            mock.push_json(200, page(Some(n), n as usize + 1));
+        }
+        mock.push_json(200, json!({"bindings": [], "meta": {"page": 6}}));
+        assert_eq!(count(state(client(&mock), MAX_PAGES)).await, 6);
+        assert_eq!(mock.requests().len(), 7);
+    }
+
+    #[tokio::test]
+    async fn a_page_number_that_stalls_stops_after_the_allowed_pages() {
+        let mock = Arc::new(MockTransport::new());
+        for n in 0..10 {
+            mock.push_json(200, page(Some(4), n + 1));
+        }
+        count(state(client(&mock), MAX_PAGES)).await;
+        // The first page, then MAX_PAGES_WITHOUT_PROGRESS that do not go up.
+        assert_eq!(mock.requests().len(), 1 + MAX_PAGES_WITHOUT_PROGRESS);
+    }
+
+    #[tokio::test]
+    async fn a_stream_stops_at_its_page_ceiling() {
+        let mock = Arc::new(MockTransport::new());
+        for n in 0..10 {
+            mock.push_json(200, page(None, n + 1));
+        }
+        assert_eq!(count(state(client(&mock), 4)).await, 4);
+        assert_eq!(mock.requests().len(), 4);
+    }
+
+    #[tokio::test]
+    async fn followed_pages_are_logged_without_personal_data() {
+        let mock = Arc::new(MockTransport::new());
+        mock.push_json(200, page(None, 1));
+        mock.push_json(200, json!({"bindings": [], "meta": {}}));
+        count(state(client(&mock), MAX_PAGES)).await;
+        let requests = mock.requests();
+        assert_eq!(
+            requests[0].log_url,
+            "https://chat.twilio.com/v2/Users/[redacted]/Bindings?Identity=[redacted]"
+        );
+        assert_eq!(
+            requests[1].log_url,
+            "https://chat.twilio.com/v2/Users/[redacted]/Bindings?Page=1&Identity=[redacted]"
+        );
+        // A next page on another path shows no path at all.
+        let origin = request();
+        let elsewhere = url::Url::parse("https://chat.twilio.com/v2/Other").expect("valid");
+        assert_eq!(log_url(&origin, &elsewhere), "https://chat.twilio.com[redacted]");
+    }
+
+    #[tokio::test]
+    async fn a_body_that_is_not_a_page_says_what_a_page_is() {
+        let mock = Arc::new(MockTransport::new());
+        mock.push_json(200, json!(["not", "a", "page"]));
+        let error = client(&mock)
+            .send_page::<serde_json::Value>(request(), "bindings")
+            .await
+            .expect_err("not a page");
+        assert!(error.to_string().contains("a Twilio page with `bindings` and `meta`"), "{error}");
+        assert_eq!(error.status(), Some(200));
     }
 }

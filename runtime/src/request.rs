@@ -481,4 +481,73 @@ mod tests {
             "https://chat.twilio.com/v2/Services?BindingType=apn&BindingType=fcm&PageSize=50&Identity=a%26b%3Dc"
         );
     }
+
+    #[test]
+    fn methods_have_their_names() {
+        let names: Vec<&str> = [Method::Get, Method::Post, Method::Put, Method::Patch, Method::Delete]
+            .map(Method::as_str)
+            .to_vec();
+        assert_eq!(names, ["GET", "POST", "PUT", "PATCH", "DELETE"]);
+    }
+
+    #[test]
+    fn headers_forms_and_json_bodies_keep_what_they_are_given() {
+        let mut request = Request::new(Method::Post, "https://conversations.twilio.com");
+        request.header("X-Twilio-Webhook-Enabled", &true);
+        request.header_pii("X-Identity", &"alice");
+        request.form("FriendlyName", &"a b&c");
+        request.form_pii("Identity", &vec!["bob", "carol"]);
+        assert_eq!(
+            request.headers(),
+            [("X-Twilio-Webhook-Enabled", "true".to_owned()), ("X-Identity", "alice".to_owned())]
+        );
+        assert_eq!(
+            request.form_pairs(),
+            [
+                ("FriendlyName", "a b&c".to_owned()),
+                ("Identity", "bob".to_owned()),
+                ("Identity", "carol".to_owned())
+            ]
+        );
+        assert_eq!(request.form_body().as_deref(), Some("FriendlyName=a+b%26c&Identity=bob&Identity=carol"));
+        assert_eq!(request.pii_keys(), ["X-Identity", "Identity"]);
+        assert_eq!(Request::new(Method::Post, "https://x.twilio.com").form_body(), None);
+
+        request.json("body", &serde_json::json!({"a": [1, "x"]}));
+        assert_eq!(request.json_body(), Some(r#"{"a":[1,"x"]}"#));
+        let mut empty = Request::new(Method::Post, "https://x.twilio.com");
+        empty.json("body", &None::<serde_json::Value>);
+        assert_eq!(empty.json_body(), None);
+    }
+
+    #[test]
+    fn personal_path_parameters_are_redacted_only_where_shown() {
+        let mut request = Request::new(Method::Get, "https://chat.twilio.com");
+        request.push_path("/v2/Users/");
+        request.push_path_param_pii(&"alice smith");
+        request.push_path("/Bindings");
+        assert_eq!(request.path(), "/v2/Users/alice%20smith/Bindings");
+        assert_eq!(request.shown_path(), "/v2/Users/[redacted]/Bindings");
+    }
+
+    #[test]
+    fn dates_json_values_and_maps_are_sent_as_text() {
+        let mut out = Vec::new();
+        let date: crate::DateTime = "2024-01-02T03:04:05Z".parse().expect("valid date");
+        date.append_to("StartDate", &mut out);
+        serde_json::json!("text").append_to("A", &mut out);
+        serde_json::json!(null).append_to("B", &mut out);
+        serde_json::json!({"k": 1}).append_to("C", &mut out);
+        let map: BTreeMap<String, serde_json::Value> = [("k".to_owned(), serde_json::json!([true]))].into();
+        map.append_to("D", &mut out);
+        assert_eq!(
+            out,
+            [
+                ("StartDate", "2024-01-02T03:04:05Z".to_owned()),
+                ("A", "text".to_owned()),
+                ("C", r#"{"k":1}"#.to_owned()),
+                ("D", r#"{"k":[true]}"#.to_owned()),
+            ]
+        );
+    }
 }

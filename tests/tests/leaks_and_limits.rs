@@ -169,9 +169,9 @@ async fn server_text_is_escaped_in_messages() {
     assert!(text.contains("evil.example") && !text.contains("alice") && !text.contains('\n'), "{text}");
 }
 
-/// A server that answers one request with a chunked body of `size` bytes,
-/// with no `Content-Length`, so only counting the bytes can stop it.
-async fn chunked_server(size: usize) -> String {
+/// A server that answers one request with a chunked body of the given chunk
+/// sizes, with no `Content-Length`, so only counting the bytes can stop it.
+async fn chunked_server(chunks: Vec<usize>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let address = listener.local_addr().expect("address");
     tokio::spawn(async move {
@@ -182,17 +182,15 @@ async fn chunked_server(size: usize) -> String {
         if socket.write_all(head.as_bytes()).await.is_err() {
             return;
         }
-        let chunk = vec![b' '; 64 * 1024];
-        let mut sent = 0;
-        while sent < size {
-            let frame = format!("{:x}\r\n", chunk.len());
+        for size in chunks {
+            let frame = format!("{size:x}\r\n");
             let ok = socket.write_all(frame.as_bytes()).await.is_ok()
-                && socket.write_all(&chunk).await.is_ok()
-                && socket.write_all(b"\r\n").await.is_ok();
+                && socket.write_all(&vec![b' '; size]).await.is_ok()
+                && socket.write_all(b"\r\n").await.is_ok()
+                && socket.flush().await.is_ok();
             if !ok {
                 return;
             }
-            sent += chunk.len();
         }
         let _ = socket.write_all(b"0\r\n\r\n").await;
     });
@@ -203,7 +201,7 @@ async fn chunked_server(size: usize) -> String {
 async fn response_bodies_are_capped() {
     let sid: BindingSid = BINDING.parse().expect("valid");
     // Without a length: counted while read.
-    let base = chunked_server(8 * 1024 * 1024).await;
+    let base = chunked_server(vec![64 * 1024; 128]).await;
     let capped = Client::new(builder(&base).max_response_bytes(1024 * 1024).build().expect("builds"));
     let error =
         capped.chat_v2().service(service()).binding(sid.clone()).fetch().send().await.expect_err("too large");
@@ -220,6 +218,47 @@ async fn response_bodies_are_capped() {
     assert!(matches!(error, Error::ResponseTooLarge { limit: 1000 }), "{error:?}");
     // The default is far above any real page.
     const { assert!(twilio_bindings::runtime::DEFAULT_MAX_RESPONSE_BYTES >= 32 * 1024 * 1024) };
+}
+
+#[tokio::test]
+async fn a_body_of_exactly_the_limit_is_read_and_one_byte_more_is_not() {
+    const LIMIT: usize = 4096;
+    let sid: BindingSid = BINDING.parse().expect("valid");
+    let fetch = |base: String| {
+        let sid = sid.clone();
+        async move {
+            let client = Client::new(builder(&base).max_response_bytes(LIMIT).build().expect("builds"));
+            client
+                .chat_v2()
+                .service(service())
+                .binding(sid)
+                .fetch()
+                .send()
+                .await
+                .expect_err("spaces are no binding")
+        }
+    };
+    let too_large = |error: &Error| matches!(error, Error::ResponseTooLarge { limit: LIMIT });
+    // Counted while read: the limit in one chunk or two is fine; past it, in
+    // one chunk or two, is not.
+    for chunks in [vec![LIMIT], vec![LIMIT - 1, 1]] {
+        let error = fetch(chunked_server(chunks.clone()).await).await;
+        assert!(matches!(error, Error::Decode { .. }), "{chunks:?}: {error:?}");
+    }
+    for chunks in [vec![LIMIT + 5], vec![LIMIT, 1], vec![1, LIMIT]] {
+        let error = fetch(chunked_server(chunks.clone()).await).await;
+        assert!(too_large(&error), "{chunks:?}: {error:?}");
+    }
+    // With a length: the limit is read, one byte more is refused.
+    for (size, refused) in [(LIMIT, false), (LIMIT + 1, true)] {
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(200).set_body_string(" ".repeat(size)))
+            .mount(&server)
+            .await;
+        let error = fetch(server.uri()).await;
+        assert_eq!(too_large(&error), refused, "{size}: {error:?}");
+    }
 }
 
 #[test]

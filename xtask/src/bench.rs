@@ -120,6 +120,33 @@ fn cargo_seconds(root: &Path, args: &[&str], target: Option<&Path>) -> Result<f6
     Ok(t.elapsed().as_secs_f64())
 }
 
+/// Seconds for a clean debug build of a user's program that depends on
+/// `twilio-bindings` with one TLS feature, in a scratch crate of its own
+/// under the target directory, pinned by the workspace's `Cargo.lock`.
+pub fn user_crate_build(root: &Path, features: &str) -> Result<f64, String> {
+    let dir = crate::target_dir(root).join(format!("bench-user-{features}"));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+    let bindings = root.join("generated").display().to_string().replace('\\', "/");
+    let manifest = format!(
+        "[package]\nname = \"user-{features}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\n\
+         twilio-bindings = {{ path = {bindings:?}, default-features = false, features = [{features:?}] }}\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n[workspace]\n"
+    );
+    let main = "#[tokio::main]\nasync fn main() -> Result<(), twilio_bindings::runtime::Error> {\n    \
+                let client = twilio_bindings::Client::builder().build()?;\n    \
+                let _ = client.chat_v2();\n    Ok(())\n}\n";
+    let write =
+        |path: PathBuf, text: &str| fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()));
+    write(dir.join("Cargo.toml"), &manifest)?;
+    write(dir.join("src/main.rs"), main)?;
+    fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let seconds = cargo_seconds(&dir, &["build", "-q"], Some(&dir.join("target")));
+    let _ = fs::remove_dir_all(&dir);
+    seconds
+}
+
 /// Runs every benchmark and returns `BENCHMARKS.md`.
 pub fn run(root: &Path, quick: bool) -> Result<String, String> {
     let runs = if quick { 5 } else { 21 };
