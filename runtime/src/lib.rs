@@ -90,3 +90,25 @@ pub mod lenient {
         Option::<String>::deserialize(deserializer).map(|v| v.map(T::from_server))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_give_urls_and_skip_what_is_not_one() {
+        let links: UrlMap = serde_json::from_value(serde_json::json!({
+            "user": "https://chat.twilio.com/v2/Services/IS1/Users/US1",
+            "odd": 7,
+            "relative": "/v2/Users",
+        }))
+        .unwrap_or_default();
+        assert_eq!(
+            links.url("user").map(String::from).as_deref(),
+            Some("https://chat.twilio.com/v2/Services/IS1/Users/US1")
+        );
+        assert_eq!(links.url("odd"), None);
+        assert_eq!(links.url("relative"), None);
+        assert_eq!(links.url("missing"), None);
+    }
+}

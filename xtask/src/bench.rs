@@ -80,26 +80,6 @@ fn zero() -> Stages {
     Stages { parse_floor: 0.0, load: 0.0, lower: 0.0, emit: 0.0, format: 0.0, total: 0.0 }
 }
 
-/// The median wall time of running the release `xtask` binary with `args`.
-pub fn process(root: &Path, args: &[String], runs: usize) -> Result<f64, String> {
-    let binary = crate::target_dir(root).join("release/xtask");
-    let mut samples = Vec::new();
-    for _ in 0..runs {
-        let t = Instant::now();
-        let output = Command::new(&binary).args(args).output().map_err(|e| e.to_string())?;
-        samples.push(ms(t.elapsed()));
-        // A command that failed did not do the work: its time means nothing.
-        if !output.status.success() {
-            return Err(format!(
-                "`xtask {}` failed, so it cannot be timed:\n{}",
-                args.join(" "),
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
-    }
-    Ok(median(samples))
-}
-
 /// Seconds that `cargo` takes with `args`, with an optional target
 /// directory; an error if cargo fails.
 fn cargo_seconds(root: &Path, args: &[&str], target: Option<&Path>) -> Result<f64, String> {
@@ -147,6 +127,207 @@ pub fn user_crate_build(root: &Path, features: &str) -> Result<f64, String> {
     seconds
 }
 
+/// The processes one contender runs for one piece of work, one after
+/// another, each as `argv`; `{round}` in an argument becomes the round.
+pub type Processes = Vec<Vec<String>>;
+
+/// One timed whole process: wall and CPU (user + system) milliseconds.
+fn timed(cwd: &Path, argv: &[String]) -> Result<(f64, f64), String> {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let cpu = || {
+        getrusage(UsageWho::RUSAGE_CHILDREN)
+            .map(|u| {
+                let (user, system) = (u.user_time(), u.system_time());
+                (user.tv_sec() + system.tv_sec()) as f64 * 1e3
+                    + (user.tv_usec() + system.tv_usec()) as f64 / 1e3
+            })
+            .map_err(|e| e.to_string())
+    };
+    let (program, args) = argv.split_first().ok_or("an empty command")?;
+    let before = cpu()?;
+    let t = Instant::now();
+    let output = Command::new(program).args(args).current_dir(cwd).output().map_err(|e| e.to_string())?;
+    let wall = ms(t.elapsed());
+    // A command that failed did not do the work: its time means nothing.
+    if !output.status.success() {
+        return Err(format!(
+            "`{}` failed, so it cannot be timed:\n{}",
+            argv.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok((wall, cpu()? - before))
+}
+
+/// The wall and CPU milliseconds of each round of one contender.
+#[derive(Debug, Default, Clone)]
+pub struct Rounds {
+    /// Wall time per round.
+    pub wall: Vec<f64>,
+    /// User + system time per round.
+    pub cpu: Vec<f64>,
+}
+
+/// Runs each contender (one or more processes, one after another) once per
+/// round, rotating which goes first, so that a noisy machine slows them
+/// alike; `warmup` rounds are run first and dropped.
+pub fn alternate(
+    cwd: &Path,
+    contenders: &[Processes],
+    rounds: usize,
+    warmup: usize,
+) -> Result<Vec<Rounds>, String> {
+    let mut results = vec![Rounds::default(); contenders.len()];
+    for round in 0..warmup + rounds {
+        for k in 0..contenders.len() {
+            let which = (round + k) % contenders.len();
+            let (mut wall, mut cpu) = (0.0, 0.0);
+            for argv in &contenders[which] {
+                let argv: Vec<String> =
+                    argv.iter().map(|a| a.replace("{round}", &round.to_string())).collect();
+                let (w, c) = timed(cwd, &argv)?;
+                wall += w;
+                cpu += c;
+            }
+            if round >= warmup {
+                results[which].wall.push(wall);
+                results[which].cpu.push(cpu);
+            }
+        }
+    }
+    Ok(results)
+}
+
+/// The median and quartiles of the per-round ratios `a / b`.
+fn ratios(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
+    let mut r: Vec<f64> = a.iter().zip(b).filter(|(_, y)| **y > 0.0).map(|(x, y)| x / y).collect();
+    r.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        r.get(((r.len().saturating_sub(1)) as f64 * q).round() as usize).copied().unwrap_or(f64::NAN)
+    };
+    (at(0.5), at(0.25), at(0.75))
+}
+
+/// This generator, progenitor 0.15.1 (`bench/progen`) and the parse floor,
+/// whole processes in alternating rounds, on the fragments, two large specs
+/// and the corpus.
+fn side_by_side(
+    root: &Path,
+    fragments: &[PathBuf],
+    upstream: &Path,
+    corpus: &[PathBuf],
+    quick: bool,
+) -> Result<String, String> {
+    let target = crate::target_dir(root);
+    let harness = root.join("bench/progen");
+    cargo_seconds(&harness, &["build", "-q", "--release", "--locked"], Some(&target.join("progen")))?;
+    let progen = target.join("progen/release/progen").display().to_string();
+    let xtask = target.join("release/xtask").display().to_string();
+    let scratch = target.join("bench-out");
+    let _ = fs::remove_dir_all(&scratch);
+    let path = |p: &PathBuf| p.display().to_string();
+    let stem = |p: &Path| p.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let ours_spec = |spec: &PathBuf| -> Vec<String> {
+        let out = scratch.join("ours").join(stem(spec));
+        vec![
+            xtask.clone(),
+            "codegen".into(),
+            "-q".into(),
+            "--spec".into(),
+            path(spec),
+            "--out".into(),
+            path(&out),
+        ]
+    };
+    let progen_gen = |specs: &[PathBuf]| -> Vec<String> {
+        // A fresh directory each round: progenitor always writes.
+        let out = scratch.join("progen").join("{round}");
+        let mut argv = vec![progen.clone(), "gen".into(), "--patch".into(), "--out".into(), path(&out)];
+        argv.extend(specs.iter().map(path));
+        argv
+    };
+    let floor = |specs: &[PathBuf]| -> Vec<String> {
+        let mut argv = vec![progen.clone(), "parse".into()];
+        argv.extend(specs.iter().map(path));
+        argv
+    };
+    let chat = upstream.join("twilio_chat_v2.yaml");
+    let conversations = upstream.join("twilio_conversations_v1.yaml");
+    let (small, large, whole) = if quick { (7, 5, 1) } else { (31, 21, 5) };
+    let work: Vec<(String, [Processes; 3], usize)> = vec![
+        (
+            "three Bindings fragments, `cargo xtask codegen --check`".to_owned(),
+            [
+                vec![vec![xtask.clone(), "codegen".into(), "--check".into(), "-q".into()]],
+                vec![progen_gen(fragments)],
+                vec![floor(fragments)],
+            ],
+            small,
+        ),
+        (
+            "`twilio_chat_v2.yaml`".to_owned(),
+            [
+                vec![ours_spec(&chat)],
+                vec![progen_gen(std::slice::from_ref(&chat))],
+                vec![floor(std::slice::from_ref(&chat))],
+            ],
+            large,
+        ),
+        (
+            "`twilio_conversations_v1.yaml`".to_owned(),
+            [
+                vec![ours_spec(&conversations)],
+                vec![progen_gen(std::slice::from_ref(&conversations))],
+                vec![floor(std::slice::from_ref(&conversations))],
+            ],
+            large,
+        ),
+        (
+            format!("{} Twilio specs, one process each (sum)", corpus.len()),
+            [
+                corpus.iter().map(ours_spec).collect(),
+                corpus.iter().map(|s| progen_gen(std::slice::from_ref(s))).collect(),
+                corpus.iter().map(|s| floor(std::slice::from_ref(s))).collect(),
+            ],
+            whole,
+        ),
+    ];
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n## Generator against progenitor, whole processes (release, ms)\n\n\
+         Each row is one run of alternating rounds (the first to run rotates, after 2 warm-up\n\
+         rounds): this project's `xtask`, progenitor 0.15.1 (`bench/progen`: `progen gen --patch`,\n\
+         which writes its output every time, as our `codegen --spec … --out DIR` writes only\n\
+         what changed) and the parse floor (`progen parse`: serde_yaml → openapiv3 alone, in its\n\
+         own process). Times are medians of wall and of CPU (user + system, from `getrusage`);\n\
+         ratios are the median of the per-round ratios, with the quartiles in brackets.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| work | rounds | ours wall / CPU | progenitor wall / CPU | floor wall / CPU | progenitor ÷ ours, CPU | ours ÷ floor, CPU | ours ÷ floor, wall |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    for (name, contenders, rounds) in &work {
+        let r = alternate(root, contenders, *rounds, 2)?;
+        let med = |v: &[f64]| median(v.to_vec());
+        let (speedup, s25, s75) = ratios(&r[1].cpu, &r[0].cpu);
+        let (over, o25, o75) = ratios(&r[0].cpu, &r[2].cpu);
+        let (over_wall, w25, w75) = ratios(&r[0].wall, &r[2].wall);
+        let _ = writeln!(
+            out,
+            "| {name} | {rounds} | {:.1} / {:.1} | {:.1} / {:.1} | {:.1} / {:.1} | {speedup:.2}× [{s25:.2}–{s75:.2}] | {over:.2}× [{o25:.2}–{o75:.2}] | {over_wall:.2}× [{w25:.2}–{w75:.2}] |",
+            med(&r[0].wall),
+            med(&r[0].cpu),
+            med(&r[1].wall),
+            med(&r[1].cpu),
+            med(&r[2].wall),
+            med(&r[2].cpu),
+        );
+    }
+    let _ = fs::remove_dir_all(&scratch);
+    Ok(out)
+}
+
 /// Runs every benchmark and returns `BENCHMARKS.md`.
 pub fn run(root: &Path, quick: bool) -> Result<String, String> {
     let runs = if quick { 5 } else { 21 };
@@ -173,6 +354,7 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
     ];
 
     let mut out = String::new();
+    eprintln!("bench: the generator's stages, in process");
     let _ = writeln!(
         out,
         "## Generator, in process (ms; medians of {runs} runs, or for the corpus row the sum of each spec's median of {} runs)\n",
@@ -210,63 +392,16 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
         );
     }
 
-    let _ = writeln!(out, "\n## Generator, whole process (release, median of {runs} runs, wall ms)\n");
-    let _ = writeln!(out, "| command | wall |\n|---|---:|");
-    let scratch = crate::target_dir(root).join("bench-out");
-    let spec_out = |spec: &Path| -> Vec<String> {
-        let name = spec.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        vec![
-            "codegen".into(),
-            "-q".into(),
-            "--spec".into(),
-            spec.display().to_string(),
-            "--out".into(),
-            scratch.join(name).display().to_string(),
-        ]
-    };
-    let commands: Vec<(String, Vec<String>)> = vec![
-        (
-            "`cargo xtask codegen --check` (three fragments)".to_owned(),
-            vec!["codegen".into(), "--check".into(), "-q".into()],
-        ),
-        (
-            "`codegen --spec twilio_chat_v2.yaml --out DIR` (no change to write)".to_owned(),
-            spec_out(&upstream.join("twilio_chat_v2.yaml")),
-        ),
-        (
-            "`codegen --spec twilio_conversations_v1.yaml --out DIR` (no change to write)".to_owned(),
-            spec_out(&upstream.join("twilio_conversations_v1.yaml")),
-        ),
-    ];
-    for (name, args) in &commands {
-        process(root, args, 1)?;
-        let _ = writeln!(out, "| {name} | {:.1} |", process(root, args, runs)?);
-    }
-    // The corpus: one process per spec, as `cargo xtask corpus` runs them.
-    for spec in &corpus {
-        process(root, &spec_out(spec), 1)?;
-    }
-    let corpus_runs = if quick { 1 } else { 3 };
-    let mut total: Vec<f64> = Vec::new();
-    for _ in 0..corpus_runs {
-        let mut sum = 0.0;
-        for spec in &corpus {
-            sum += process(root, &spec_out(spec), 1)?;
-        }
-        total.push(sum);
-    }
-    let _ = writeln!(
-        out,
-        "| {} specs, one `codegen --spec … --out DIR` process each (sum; median of {corpus_runs}) | {:.1} |",
-        corpus.len(),
-        median(total)
-    );
+    eprintln!("bench: against progenitor and the parse floor, whole processes");
+    out.push_str(&side_by_side(root, &fragments, &upstream, &corpus, quick)?);
 
     let _ = writeln!(out, "\n## Generated code\n");
     let generated = root.join("generated/src/generated");
     let mut lines = 0;
     let mut bytes = 0;
-    for entry in fs::read_dir(&generated).map_err(|e| e.to_string())?.flatten() {
+    let sources = fs::read_dir(&generated).map_err(|e| e.to_string())?.flatten();
+    // Rust only: the model, the name lock and the guide tables beside it are data.
+    for entry in sources.filter(|e| e.path().extension().is_some_and(|x| x == "rs")) {
         let text = fs::read_to_string(entry.path()).unwrap_or_default();
         lines += text.lines().count();
         bytes += text.len();
@@ -283,6 +418,7 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
     );
 
     if !quick {
+        eprintln!("bench: compile times, clean builds");
         let _ = writeln!(out, "\n## Compile time (seconds, wall)\n");
         let _ = writeln!(out, "| build | time |\n|---|---:|");
         let clean = crate::target_dir(root).join("bench-clean");
@@ -305,6 +441,15 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
             median(own)
         );
         let _ = fs::remove_dir_all(&clean);
+        // A user's program, on its own, with each TLS feature (native-tls
+        // needs OpenSSL's headers: `libssl-dev` and `pkg-config` on Debian).
+        for feature in ["rustls", "native-tls"] {
+            let seconds = user_crate_build(root, feature)?;
+            let _ = writeln!(
+                out,
+                "| a user's program on `twilio-bindings` with `{feature}` (default features off), clean, debug | {seconds:.1} |"
+            );
+        }
     }
     Ok(out)
 }

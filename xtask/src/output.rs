@@ -82,9 +82,9 @@ pub fn plan(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Plan, Failu
         let hash = sha256(text.as_bytes());
         match existing(&path)? {
             None => plan.changed.push((rel.clone(), text.clone())),
-            Some(current) if current == hash => plan.unchanged += 1,
+            Some(current) if current == text.as_bytes() => plan.unchanged += 1,
             Some(current) => match old.get(rel) {
-                Some(listed) if *listed == current => plan.changed.push((rel.clone(), text.clone())),
+                Some(listed) if *listed == sha256(&current) => plan.changed.push((rel.clone(), text.clone())),
                 Some(_) => {
                     return Err(refuse(
                         &path,
@@ -109,7 +109,7 @@ pub fn plan(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Plan, Failu
         check_parents(dir, rel)?;
         match existing(&path)? {
             None => {}
-            Some(current) if current == *listed => plan.stale.push(rel.clone()),
+            Some(current) if sha256(&current) == *listed => plan.stale.push(rel.clone()),
             Some(_) => {
                 return Err(refuse(
                     &path,
@@ -207,9 +207,9 @@ fn check_parents(dir: &Path, rel: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The hash of the regular file at `path`, `None` if there is none; a
+/// The bytes of the regular file at `path`, `None` if there is none; a
 /// symlink or anything else is refused.
-fn existing(path: &Path) -> Result<Option<String>, Failure> {
+fn existing(path: &Path) -> Result<Option<Vec<u8>>, Failure> {
     match fs::symlink_metadata(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Failure::Io(path.to_path_buf(), e)),
@@ -217,9 +217,7 @@ fn existing(path: &Path) -> Result<Option<String>, Failure> {
             Err(refuse(path, "is a symlink; the generator never writes or deletes through one"))
         }
         Ok(meta) if !meta.is_file() => Err(refuse(path, "is not a regular file")),
-        Ok(_) => {
-            fs::read(path).map(|bytes| Some(sha256(&bytes))).map_err(|e| Failure::Io(path.to_path_buf(), e))
-        }
+        Ok(_) => fs::read(path).map(Some).map_err(|e| Failure::Io(path.to_path_buf(), e)),
     }
 }
 
