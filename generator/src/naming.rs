@@ -336,6 +336,9 @@ mod tests {
             ("data", "data"),
             ("configuration", "configuration"),
             ("types", "r#type"),
+            // Too short a stem for the `-ies` rule.
+            ("ties", "tie"),
+            ("user_ties", "user_tie"),
         ];
         for (input, expected) in cases {
             assert_eq!(singular(input), expected, "singular({input:?})");
