@@ -339,6 +339,9 @@ mod tests {
             // Too short a stem for the `-ies` rule.
             ("ties", "tie"),
             ("user_ties", "user_tie"),
+            // A lone `s` is no plural.
+            ("s", "s"),
+            ("page_s", "page_s"),
         ];
         for (input, expected) in cases {
             assert_eq!(singular(input), expected, "singular({input:?})");
