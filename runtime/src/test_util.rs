@@ -110,3 +110,36 @@ impl HttpClient for MockTransport {
         Box::pin(async move { outcome })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::{Client, Credentials, Error, Method, Request, RetryPolicy};
+
+    #[tokio::test]
+    async fn scripted_answers_come_in_order_and_are_counted() {
+        let mock = Arc::new(MockTransport::new());
+        mock.push_connect_error().push_timeout().push_json(200, serde_json::json!({"ok": true}));
+        assert_eq!(mock.remaining(), 3);
+        let no_retries = RetryPolicy { max_retries: 0, ..RetryPolicy::default() };
+        let client = Client::builder(Credentials::auth_token("AC1", "token"))
+            .transport(mock.clone())
+            .retry(no_retries)
+            .build()
+            .expect("builds");
+        let request = || Request::new(Method::Get, "https://chat.twilio.com");
+        let first = client.send_json::<serde_json::Value>(request()).await;
+        assert!(matches!(first, Err(Error::Transport(_))), "{first:?}");
+        assert_eq!(mock.remaining(), 2);
+        let second = client.send_json::<serde_json::Value>(request()).await;
+        assert!(matches!(second, Err(Error::Timeout(_))), "{second:?}");
+        let third = client.send_json::<serde_json::Value>(request()).await.expect("answered");
+        assert_eq!(third["ok"], true);
+        assert_eq!(mock.remaining(), 0);
+        let fourth = client.send_json::<serde_json::Value>(request()).await;
+        assert_eq!(fourth.expect_err("script used up").status(), Some(404));
+        assert_eq!(mock.requests().len(), 4);
+    }
+}
