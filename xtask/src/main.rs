@@ -384,7 +384,7 @@ const READING: &str = "\
   is replaced by mimalloc in `xtask`; the spec is parsed without serde_path_to_error's
   path tracking, which runs again only to locate an error; `codegen` compares files by
   bytes and hashes each once, for the manifest.
-- Large specs (over 64 KiB) are parsed in pieces on every core (path items in shares,
+- Large specs (over 384 KiB) are parsed in pieces on every core (path items in shares,
   components and the rest apart; any piece that fails falls back to one whole parse, so
   errors are reported as usual). Parts of every file are emitted and formatted on a
   worker per core from 64 parts up; below that one thread is cheaper.
