@@ -192,19 +192,7 @@ impl Client {
         items_key: &'static str,
         limit: Option<usize>,
     ) -> ItemStream<T> {
-        let state = StreamState {
-            client: self.clone(),
-            origin: request.clone(),
-            next: Some(Next::First(Box::new(request))),
-            buffer: VecDeque::new(),
-            remaining: limit,
-            seen: HashSet::new(),
-            items_key,
-            pages: 0,
-            max_pages: MAX_PAGES,
-            last_page: None,
-            stalled: 0,
-        };
+        let state = StreamState::new(self.clone(), request, items_key, limit);
         Box::pin(futures_util::stream::unfold(state, StreamState::step))
     }
 }
@@ -235,6 +223,22 @@ struct StreamState<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> StreamState<T> {
+    fn new(client: Client, request: Request, items_key: &'static str, limit: Option<usize>) -> Self {
+        StreamState {
+            client,
+            origin: request.clone(),
+            next: Some(Next::First(Box::new(request))),
+            buffer: VecDeque::new(),
+            remaining: limit,
+            seen: HashSet::new(),
+            items_key,
+            pages: 0,
+            max_pages: MAX_PAGES,
+            last_page: None,
+            stalled: 0,
+        }
+    }
+
     async fn step(mut self) -> Option<(Result<T, Error>, Self)> {
         loop {
             if self.remaining == Some(0) {
@@ -404,20 +408,7 @@ mod tests {
     }
 
     fn state(client: Client, max_pages: usize) -> StreamState<serde_json::Value> {
-        let request = request();
-        StreamState {
-            client,
-            origin: request.clone(),
-            next: Some(Next::First(Box::new(request))),
-            buffer: VecDeque::new(),
-            remaining: None,
-            seen: HashSet::new(),
-            items_key: "bindings",
-            pages: 0,
-            max_pages,
-            last_page: None,
-            stalled: 0,
-        }
+        StreamState { max_pages, ..StreamState::new(client, request(), "bindings", None) }
     }
 
     #[tokio::test]

@@ -103,7 +103,7 @@ fn cargo_seconds(root: &Path, args: &[&str], target: Option<&Path>) -> Result<f6
 /// Seconds for a clean debug build of a user's program that depends on
 /// `twilio-bindings` with one TLS feature, in a scratch crate of its own
 /// under the target directory, pinned by the workspace's `Cargo.lock`.
-pub fn user_crate_build(root: &Path, features: &str) -> Result<f64, String> {
+fn user_crate_build(root: &Path, features: &str) -> Result<f64, String> {
     let dir = crate::target_dir(root).join(format!("bench-user-{features}"));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
@@ -129,7 +129,7 @@ pub fn user_crate_build(root: &Path, features: &str) -> Result<f64, String> {
 
 /// The processes one contender runs for one piece of work, one after
 /// another, each as `argv`; `{round}` in an argument becomes the round.
-pub type Processes = Vec<Vec<String>>;
+type Processes = Vec<Vec<String>>;
 
 /// One timed whole process: wall and CPU (user + system) milliseconds.
 fn timed(cwd: &Path, argv: &[String]) -> Result<(f64, f64), String> {
@@ -161,17 +161,15 @@ fn timed(cwd: &Path, argv: &[String]) -> Result<(f64, f64), String> {
 
 /// The wall and CPU milliseconds of each round of one contender.
 #[derive(Debug, Default, Clone)]
-pub struct Rounds {
-    /// Wall time per round.
-    pub wall: Vec<f64>,
-    /// User + system time per round.
-    pub cpu: Vec<f64>,
+struct Rounds {
+    wall: Vec<f64>,
+    cpu: Vec<f64>,
 }
 
 /// Runs each contender (one or more processes, one after another) once per
 /// round, rotating which goes first, so that a noisy machine slows them
 /// alike; `warmup` rounds are run first and dropped.
-pub fn alternate(
+fn alternate(
     cwd: &Path,
     contenders: &[Processes],
     rounds: usize,
@@ -251,8 +249,18 @@ fn side_by_side(
         argv.extend(specs.iter().map(path));
         argv
     };
-    let chat = upstream.join("twilio_chat_v2.yaml");
-    let conversations = upstream.join("twilio_conversations_v1.yaml");
+    // One spec: each contender runs one process on it.
+    let one = |spec: &PathBuf| -> [Processes; 3] {
+        let alone = std::slice::from_ref(spec);
+        [vec![ours_spec(spec)], vec![progen_gen(alone)], vec![floor(alone)]]
+    };
+    // The corpus: each contender runs one process per spec.
+    let mut each: [Processes; 3] = Default::default();
+    for spec in corpus {
+        for (all, processes) in each.iter_mut().zip(one(spec)) {
+            all.extend(processes);
+        }
+    }
     let (small, large, whole) = if quick { (7, 5, 1) } else { (31, 21, 5) };
     let work: Vec<(String, [Processes; 3], usize)> = vec![
         (
@@ -264,33 +272,13 @@ fn side_by_side(
             ],
             small,
         ),
-        (
-            "`twilio_chat_v2.yaml`".to_owned(),
-            [
-                vec![ours_spec(&chat)],
-                vec![progen_gen(std::slice::from_ref(&chat))],
-                vec![floor(std::slice::from_ref(&chat))],
-            ],
-            large,
-        ),
+        ("`twilio_chat_v2.yaml`".to_owned(), one(&upstream.join("twilio_chat_v2.yaml")), large),
         (
             "`twilio_conversations_v1.yaml`".to_owned(),
-            [
-                vec![ours_spec(&conversations)],
-                vec![progen_gen(std::slice::from_ref(&conversations))],
-                vec![floor(std::slice::from_ref(&conversations))],
-            ],
+            one(&upstream.join("twilio_conversations_v1.yaml")),
             large,
         ),
-        (
-            format!("{} Twilio specs, one process each (sum)", corpus.len()),
-            [
-                corpus.iter().map(ours_spec).collect(),
-                corpus.iter().map(|s| progen_gen(std::slice::from_ref(s))).collect(),
-                corpus.iter().map(|s| floor(std::slice::from_ref(s))).collect(),
-            ],
-            whole,
-        ),
+        (format!("{} Twilio specs, one process each (sum)", corpus.len()), each, whole),
     ];
     let mut out = String::new();
     let _ = writeln!(
