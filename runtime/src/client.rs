@@ -507,45 +507,48 @@ impl Client {
         );
         let attempts = async {
             let mut attempt = 0;
-            loop {
+            let outcome = loop {
+                // The last attempt allowed sends the request itself, the
+                // others a copy.
+                if attempt >= retry.max_retries {
+                    break self.inner.transport.execute(http).await;
+                }
                 let outcome = self.inner.transport.execute(http.clone()).await;
                 let retryable = match &outcome {
                     Ok(response) => matches!(response.status, 429 | 503) && method.is_idempotent(),
                     Err(TransportError::Connect(_)) => true,
                     Err(_) => false,
                 };
-                if retryable && attempt < retry.max_retries {
-                    let wait = match &outcome {
-                        Ok(response) => retry_after(response),
-                        Err(_) => None,
-                    }
-                    .unwrap_or_else(|| backoff(&retry, attempt))
-                    .min(retry.max_backoff);
-                    attempt += 1;
-                    #[cfg(feature = "tracing")]
-                    tracing::info!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
-                    tokio::time::sleep(wait).await;
-                    continue;
+                if !retryable {
+                    break outcome;
                 }
+                let wait = match &outcome {
+                    Ok(response) => retry_after(response),
+                    Err(_) => None,
+                }
+                .unwrap_or_else(|| backoff(&retry, attempt))
+                .min(retry.max_backoff);
+                attempt += 1;
                 #[cfg(feature = "tracing")]
-                {
-                    let current = tracing::Span::current();
-                    current.record("attempts", attempt + 1);
-                    if let Ok(response) = &outcome {
-                        current.record("status", response.status);
-                    }
+                tracing::info!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                tokio::time::sleep(wait).await;
+            };
+            #[cfg(feature = "tracing")]
+            {
+                let current = tracing::Span::current();
+                current.record("attempts", attempt + 1);
+                if let Ok(response) = &outcome {
+                    current.record("status", response.status);
                 }
-                return match outcome {
-                    Ok(response) if (200..300).contains(&response.status) => Ok(response),
-                    Ok(response) => {
-                        Err(Error::Api(Box::new(ApiError::from_response(response.status, &response.body))))
-                    }
-                    Err(TransportError::Timeout) => Err(Error::Timeout(timeout)),
-                    Err(TransportError::TooLarge) => {
-                        Err(Error::ResponseTooLarge { limit: self.inner.max_body })
-                    }
-                    Err(TransportError::Connect(e) | TransportError::Other(e)) => Err(Error::Transport(e)),
-                };
+            }
+            match outcome {
+                Ok(response) if (200..300).contains(&response.status) => Ok(response),
+                Ok(response) => {
+                    Err(Error::Api(Box::new(ApiError::from_response(response.status, &response.body))))
+                }
+                Err(TransportError::Timeout) => Err(Error::Timeout(timeout)),
+                Err(TransportError::TooLarge) => Err(Error::ResponseTooLarge { limit: self.inner.max_body }),
+                Err(TransportError::Connect(e) | TransportError::Other(e)) => Err(Error::Transport(e)),
             }
         };
         #[cfg(feature = "tracing")]

@@ -42,6 +42,9 @@ pub type DateTime = chrono::DateTime<chrono::Utc>;
 /// An absolute URL.
 pub use url::Url;
 
+/// A cheaply cloned byte buffer: the body of an [`HttpResponse`].
+pub use bytes::Bytes;
+
 /// Named links to related resources (`format: uri-map`), as Twilio sends
 /// them: `links["user"].as_str()` gives the URL. The spec does not type the
 /// values, so they stay JSON and one odd link never fails a whole response.

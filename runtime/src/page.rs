@@ -8,11 +8,12 @@
 //! stops going up for [`MAX_PAGES_WITHOUT_PROGRESS`] pages, or after
 //! [`MAX_PAGES`] pages.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 
 use futures_core::Stream;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
@@ -131,6 +132,16 @@ impl Client {
         items_key: &'static str,
     ) -> Result<Page<T>, Error> {
         let url = self.follow(origin.server(), url)?;
+        self.fetch_page(origin, url, items_key).await
+    }
+
+    /// Fetches a page at a URL already checked by [`Client::follow`].
+    async fn fetch_page<T: DeserializeOwned>(
+        &self,
+        origin: &Request,
+        url: url::Url,
+        items_key: &'static str,
+    ) -> Result<Page<T>, Error> {
         let log_url = log_url(origin, &url);
         let response = self.execute_url(origin, Method::Get, url, log_url, Vec::new(), None).await?;
         self.page_from(&response, origin, items_key)
@@ -146,11 +157,13 @@ impl Client {
         let canonical = url::Url::parse(server).map_err(|_| refused())?;
         // Relative links are relative to the API's own host.
         let target = canonical.join(next).map_err(|_| refused())?;
-        let origin = |u: &url::Url| {
-            (u.scheme().to_owned(), u.host_str().map(str::to_owned), u.port_or_known_default())
+        let same_origin = |a: &url::Url, b: &url::Url| {
+            a.scheme() == b.scheme()
+                && a.host_str() == b.host_str()
+                && a.port_or_known_default() == b.port_or_known_default()
         };
-        if origin(&target) == origin(&canonical) {
-            if origin(&base) == origin(&canonical) && base.path().trim_end_matches('/').is_empty() {
+        if same_origin(&target, &canonical) {
+            if same_origin(&base, &canonical) && base.path().trim_end_matches('/').is_empty() {
                 return Ok(target);
             }
             let mut rebased = base.clone();
@@ -161,7 +174,7 @@ impl Client {
         }
         // A link already on the base URL's host (a mock that knows itself).
         let prefix = base.path().trim_end_matches('/');
-        if origin(&target) == origin(&base) && target.path().starts_with(prefix) {
+        if same_origin(&target, &base) && target.path().starts_with(prefix) {
             return Ok(target);
         }
         Err(refused())
@@ -192,14 +205,17 @@ impl Client {
         items_key: &'static str,
         limit: Option<usize>,
     ) -> ItemStream<T> {
-        let state = StreamState::new(self.clone(), request, items_key, limit);
-        Box::pin(futures_util::stream::unfold(state, StreamState::step))
+        StreamState::new(self.clone(), request, items_key).items(limit)
     }
 }
 
+/// What a stream fetches next.
 enum Next {
     First(Box<Request>),
-    Url(String),
+    /// A next-page URL, checked and rebased.
+    Url(url::Url),
+    /// A next-page URL that [`Client::follow`] refused.
+    Refused(Error),
 }
 
 struct StreamState<T> {
@@ -207,8 +223,6 @@ struct StreamState<T> {
     /// The list request: its server, and what to redact in logs.
     origin: Request,
     next: Option<Next>,
-    buffer: VecDeque<T>,
-    remaining: Option<usize>,
     /// Hashes of the page URLs fetched so far, normalized, to stop on a repeat.
     seen: HashSet<u64>,
     items_key: &'static str,
@@ -220,87 +234,132 @@ struct StreamState<T> {
     last_page: Option<i64>,
     /// Pages in a row whose number did not go up.
     stalled: usize,
+    item: PhantomData<fn() -> T>,
 }
 
 impl<T: DeserializeOwned + Send + 'static> StreamState<T> {
-    fn new(client: Client, request: Request, items_key: &'static str, limit: Option<usize>) -> Self {
+    fn new(client: Client, request: Request, items_key: &'static str) -> Self {
         StreamState {
             client,
             origin: request.clone(),
             next: Some(Next::First(Box::new(request))),
-            buffer: VecDeque::new(),
-            remaining: limit,
             seen: HashSet::new(),
             items_key,
             pages: 0,
             max_pages: MAX_PAGES,
             last_page: None,
             stalled: 0,
+            item: PhantomData,
         }
     }
 
-    async fn step(mut self) -> Option<(Result<T, Error>, Self)> {
-        loop {
-            if self.remaining == Some(0) {
-                return None;
+    /// The items of every page, up to `limit`.
+    fn items(self, limit: Option<usize>) -> ItemStream<T> {
+        let pages = Box::pin(futures_util::stream::unfold(self, Self::page));
+        Box::pin(Items { items: Vec::new().into_iter(), pages, remaining: limit })
+    }
+
+    /// Fetches the next page and returns its items, or `None` when the
+    /// listing has ended; after an error it ends.
+    async fn page(mut self) -> Option<(Result<Vec<T>, Error>, Self)> {
+        let page = match self.next.take()? {
+            Next::First(request) => {
+                if let Ok(url) = self.client.url_for(&request) {
+                    self.seen.insert(page_key(&url));
+                }
+                self.client.send_page::<T>(*request, self.items_key).await
             }
-            if let Some(item) = self.buffer.pop_front() {
-                if let Some(n) = self.remaining.as_mut() {
+            Next::Url(url) => self.client.fetch_page::<T>(&self.origin, url, self.items_key).await,
+            Next::Refused(error) => Err(error),
+        };
+        let page = match page {
+            Ok(page) => page,
+            Err(error) => return Some((Err(error), self)),
+        };
+        self.pages += 1;
+        // The page number must go up; a server that repeats one page
+        // under new URLs is stopped after a few.
+        match (self.last_page, page.meta.page) {
+            (Some(last), Some(now)) if now <= last => self.stalled += 1,
+            _ => self.stalled = 0,
+        }
+        self.last_page = page.meta.page.or(self.last_page);
+        let go_on = !page.items.is_empty()
+            && self.stalled < MAX_PAGES_WITHOUT_PROGRESS
+            && self.pages < self.max_pages;
+        if let Some(url) = page.next_page_url() {
+            let target = self.client.follow(self.origin.server(), url);
+            let key = target.as_ref().map_or_else(|_| raw_page_key(url), page_key);
+            if go_on && self.seen.insert(key) {
+                self.next = Some(match target {
+                    Ok(url) => Next::Url(url),
+                    Err(error) => Next::Refused(error),
+                });
+            }
+        }
+        Some((Ok(page.items), self))
+    }
+}
+
+/// The items of a listing, one page at a time. Each item moves once, out
+/// of its page; the paging state moves once per page.
+struct Items<T> {
+    items: std::vec::IntoIter<T>,
+    pages: Pin<Box<dyn Stream<Item = Result<Vec<T>, Error>> + Send>>,
+    remaining: Option<usize>,
+}
+
+// Items are moved out of the page, never pinned in place.
+impl<T> Unpin for Items<T> {}
+
+impl<T> Stream for Items<T> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            // Checked first, so no page past the limit is fetched.
+            if this.remaining == Some(0) {
+                return Poll::Ready(None);
+            }
+            if let Some(item) = this.items.next() {
+                if let Some(n) = this.remaining.as_mut() {
                     *n -= 1;
                 }
-                return Some((Ok(item), self));
+                return Poll::Ready(Some(Ok(item)));
             }
-            let page = match self.next.take()? {
-                Next::First(request) => {
-                    if let Ok(url) = self.client.url_for(&request) {
-                        self.seen.insert(hash(&normalized(url.as_str())));
-                    }
-                    self.client.send_page::<T>(*request, self.items_key).await
-                }
-                Next::Url(url) => self.client.page_at::<T>(&self.origin, &url, self.items_key).await,
-            };
-            let page = match page {
-                Ok(page) => page,
-                Err(error) => return Some((Err(error), self)),
-            };
-            self.pages += 1;
-            // The page number must go up; a server that repeats one page
-            // under new URLs is stopped after a few.
-            match (self.last_page, page.meta.page) {
-                (Some(last), Some(now)) if now <= last => self.stalled += 1,
-                _ => self.stalled = 0,
+            // Frees the used-up page before the next one is decoded, which
+            // can then reuse its memory.
+            this.items = Vec::new().into_iter();
+            match ready!(this.pages.as_mut().poll_next(cx)) {
+                Some(Ok(items)) => this.items = items.into_iter(),
+                Some(Err(error)) => return Poll::Ready(Some(Err(error))),
+                None => return Poll::Ready(None),
             }
-            self.last_page = page.meta.page.or(self.last_page);
-            let go_on = !page.items.is_empty()
-                && self.stalled < MAX_PAGES_WITHOUT_PROGRESS
-                && self.pages < self.max_pages;
-            if let Some(url) = page.next_page_url() {
-                let target = self.client.follow(self.origin.server(), url).map(|u| u.to_string());
-                let key = normalized(target.as_deref().unwrap_or(url));
-                if go_on && self.seen.insert(hash(&key)) {
-                    self.next = Some(Next::Url(url.to_owned()));
-                }
-            }
-            self.buffer.extend(page.items);
         }
     }
 }
 
-/// A URL as compared for repeats: no fragment, query pairs sorted.
-fn normalized(url: &str) -> String {
+/// A page URL's identity, to stop on a repeat: the URL without its
+/// fragment and with its query pairs sorted.
+fn page_key(url: &url::Url) -> u64 {
+    let mut pairs: Vec<_> = url.query_pairs().collect();
+    pairs.sort_unstable();
+    let mut hasher = DefaultHasher::new();
+    url[..url::Position::AfterPath].hash(&mut hasher);
+    pairs.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The identity of a next-page URL that was refused: parsed if it parses.
+fn raw_page_key(url: &str) -> u64 {
     match url::Url::parse(url) {
-        Ok(mut url) => {
-            url.set_fragment(None);
-            let mut pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-            pairs.sort();
-            if pairs.is_empty() {
-                url.set_query(None);
-            } else {
-                url.query_pairs_mut().clear().extend_pairs(pairs);
-            }
-            url.to_string()
+        Ok(url) => page_key(&url),
+        Err(_) => {
+            let mut hasher = DefaultHasher::new();
+            url.split('#').next().unwrap_or(url).hash(&mut hasher);
+            hasher.finish()
         }
-        Err(_) => url.split('#').next().unwrap_or(url).to_owned(),
     }
 }
 
@@ -311,21 +370,15 @@ fn log_url(origin: &Request, url: &url::Url) -> String {
     let path =
         if url.path().ends_with(origin.path()) { origin.shown_path() } else { crate::request::REDACTED };
     let mut shown = format!("{}://{}{path}", url.scheme(), url.host_str().unwrap_or_default());
-    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let pairs: Vec<_> = url.query_pairs().collect();
     if !pairs.is_empty() {
         shown.push('?');
         shown.push_str(&crate::request::shown_query(
-            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            pairs.iter().map(|(k, v)| (&**k, &**v)),
             origin.pii_keys(),
         ));
     }
     shown
-}
-
-fn hash(url: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    url.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// Reads a page whose items sit under a key known only at run time.
@@ -352,17 +405,53 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for PageSeed<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut items = None;
         let mut meta = None;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == self.items_key {
-                items = Some(map.next_value::<Vec<T>>()?);
-            } else if key == "meta" {
-                meta = Some(map.next_value::<Option<PageMeta>>()?.unwrap_or_default());
-            } else {
-                map.next_value::<IgnoredAny>()?;
+        while let Some(key) = map.next_key_seed(KeySeed(self.items_key))? {
+            match key {
+                Key::Items => items = Some(map.next_value::<Vec<T>>()?),
+                Key::Meta => meta = Some(map.next_value::<Option<PageMeta>>()?.unwrap_or_default()),
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
         let items = items.ok_or_else(|| de::Error::missing_field(self.items_key))?;
         Ok((items, meta.unwrap_or_default()))
+    }
+}
+
+/// A key of a page object, told apart without allocating.
+enum Key {
+    Items,
+    Meta,
+    Other,
+}
+
+/// Reads a page's key, given the key that holds the items.
+struct KeySeed(&'static str);
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        Ok(if key == self.0 {
+            Key::Items
+        } else if key == "meta" {
+            Key::Meta
+        } else {
+            Key::Other
+        })
     }
 }
 
@@ -404,11 +493,11 @@ mod tests {
     }
 
     async fn count(state: StreamState<serde_json::Value>) -> usize {
-        futures_util::stream::unfold(state, StreamState::step).count().await
+        state.items(None).count().await
     }
 
     fn state(client: Client, max_pages: usize) -> StreamState<serde_json::Value> {
-        StreamState { max_pages, ..StreamState::new(client, request(), "bindings", None) }
+        StreamState { max_pages, ..StreamState::new(client, request(), "bindings") }
     }
 
     #[tokio::test]

@@ -357,13 +357,21 @@ impl Request {
 
 /// A query string with the values of `pii` keys shown as `[redacted]`.
 pub(crate) fn shown_query<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>, pii: &[&str]) -> String {
-    let encode = |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
-    pairs
-        .map(|(k, v)| {
-            format!("{}={}", encode(k), if pii.contains(&k) { REDACTED.to_owned() } else { encode(v) })
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+    let encode = url::form_urlencoded::byte_serialize;
+    let mut shown = String::new();
+    for (i, (k, v)) in pairs.enumerate() {
+        if i > 0 {
+            shown.push('&');
+        }
+        shown.extend(encode(k.as_bytes()));
+        shown.push('=');
+        if pii.contains(&k) {
+            shown.push_str(REDACTED);
+        } else {
+            shown.extend(encode(v.as_bytes()));
+        }
+    }
+    shown
 }
 
 fn encode_pairs(pairs: &[(&'static str, String)]) -> String {

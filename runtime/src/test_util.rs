@@ -60,7 +60,7 @@ impl MockTransport {
         self.push_response(HttpResponse {
             status,
             headers: vec![("content-type".to_owned(), "application/json".to_owned())],
-            body: body.to_string().into_bytes(),
+            body: body.to_string().into_bytes().into(),
         })
     }
 
@@ -104,7 +104,8 @@ impl HttpClient for MockTransport {
                 status: 404,
                 headers: Vec::new(),
                 body: br#"{"code": 20404, "message": "MockTransport: no answer left in the script", "status": 404}"#
-                    .to_vec(),
+                    .to_vec()
+                    .into(),
             }),
         };
         Box::pin(async move { outcome })

@@ -50,15 +50,27 @@ impl fmt::Debug for HttpRequest {
     }
 }
 
-/// A response off the wire.
-#[derive(Debug, Clone)]
+/// A response off the wire. Its `Debug` shows the body's length only:
+/// bodies hold personal data.
+#[derive(Clone)]
 pub struct HttpResponse {
     /// The status code.
     pub status: u16,
     /// Headers, names in lower case.
     pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
+    /// The body. [`Bytes`](crate::Bytes) rather than a `Vec`, so that
+    /// reqwest's buffer is decoded where it lies instead of copied.
+    pub body: crate::Bytes,
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("[{} bytes]", self.body.len()))
+            .finish()
+    }
 }
 
 impl HttpResponse {
@@ -145,18 +157,41 @@ impl HttpClient for ReqwestTransport {
                 .iter()
                 .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                 .collect();
-            // Read in chunks up to the limit, so a huge body never sits in memory.
-            if response.content_length().is_some_and(|n| n > request.max_body as u64) {
-                return Err(TransportError::TooLarge);
-            }
-            let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await.map_err(classify)? {
-                if body.len() + chunk.len() > request.max_body {
-                    return Err(TransportError::TooLarge);
+            // A declared length within the limit is read whole (hyper stops
+            // at that length); a body of unknown length is read in chunks up
+            // to the limit, so a huge body never sits in memory.
+            let body = match response.content_length() {
+                Some(declared) if declared > request.max_body as u64 => return Err(TransportError::TooLarge),
+                Some(_) => response.bytes().await.map_err(classify)?,
+                None => {
+                    let mut body = Vec::new();
+                    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+                        if body.len() + chunk.len() > request.max_body {
+                            return Err(TransportError::TooLarge);
+                        }
+                        body.extend_from_slice(&chunk);
+                    }
+                    body.into()
                 }
-                body.extend_from_slice(&chunk);
-            }
+            };
             Ok(HttpResponse { status, headers, body })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_debug_shows_the_body_length_not_the_body() {
+        let response = HttpResponse {
+            status: 200,
+            headers: vec![("content-type".to_owned(), "application/json".to_owned())],
+            body: crate::Bytes::from_static(br#"{"identity": "alice@example.com"}"#),
+        };
+        let shown = format!("{response:?}");
+        assert!(shown.contains("status: 200") && shown.contains("[33 bytes]"), "{shown}");
+        assert!(!shown.contains("alice"), "{shown}");
     }
 }

@@ -2,10 +2,13 @@
 //! server through the generated client's auto-paging stream, side by side
 //! with a hand-written reqwest + serde_json loop making the same requests and
 //! decoding into the same type. Also peak memory for 10 and 100 pages, and
-//! concurrent fetches through one shared client.
+//! concurrent fetches through one shared client. The client runs on one
+//! thread and the server on another, so that each way's time is its own work
+//! and not the scheduler's.
 //!
 //! `cargo bench -p tests --bench client` prints Markdown tables. This is a
-//! benchmark, not a test: it asserts nothing.
+//! benchmark, not a test: it asserts nothing. `--profile stream|hand N` lists
+//! N times one way only, for a profiler.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,52 +24,58 @@ use twilio_bindings::{Client, Credentials, RetryPolicy};
 const SERVICE: &str = "IS0123456789abcdef0123456789abcdef";
 const PAGE_SIZE: usize = 100;
 
-/// Serves `pages` pages of bindings on 127.0.0.1, keep-alive, forever. The
-/// responses are rendered once, before serving: the server only copies bytes,
-/// so what is measured is the client.
-async fn serve(pages: usize) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
+/// Serves `pages` pages of bindings on 127.0.0.1, keep-alive, forever, from
+/// a thread and runtime of its own, so that the client's runtime runs only
+/// the client. The responses are rendered once, before serving: the server
+/// only copies bytes, so what is measured is the client.
+fn serve(pages: usize) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    listener.set_nonblocking(true).expect("non-blocking");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let rendered: Arc<Vec<Vec<u8>>> =
         Arc::new((0..pages).map(|n| response(&page(&base, n, pages))).collect());
     let single = Arc::new(response(&binding(0).to_string().into_bytes()));
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
-            let (rendered, single) = (rendered.clone(), single.clone());
-            let _ = socket.set_nodelay(true);
-            tokio::spawn(async move {
-                let mut buffer = Vec::with_capacity(4096);
-                let mut chunk = [0u8; 4096];
-                loop {
-                    let head_end = loop {
-                        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                            break i + 4;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    std::thread::spawn(move || {
+        runtime.block_on(async move {
+            let listener = TcpListener::from_std(listener).expect("tokio listener");
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else { return };
+                let (rendered, single) = (rendered.clone(), single.clone());
+                let _ = socket.set_nodelay(true);
+                tokio::spawn(async move {
+                    let mut buffer = Vec::with_capacity(4096);
+                    let mut chunk = [0u8; 4096];
+                    loop {
+                        let head_end = loop {
+                            if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                                break i + 4;
+                            }
+                            match socket.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                            }
+                        };
+                        let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+                        buffer.drain(..head_end);
+                        let target = head.split_whitespace().nth(1).unwrap_or("/");
+                        let response: &[u8] = if target.contains("/Bindings/") {
+                            &single
+                        } else {
+                            let n = target
+                                .split(['?', '&'])
+                                .find_map(|p| p.strip_prefix("Page="))
+                                .and_then(|v| v.parse::<usize>().ok())
+                                .unwrap_or(0);
+                            &rendered[n.min(rendered.len() - 1)]
+                        };
+                        if socket.write_all(response).await.is_err() {
+                            return;
                         }
-                        match socket.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                        }
-                    };
-                    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-                    buffer.drain(..head_end);
-                    let target = head.split_whitespace().nth(1).unwrap_or("/");
-                    let response: &[u8] = if target.contains("/Bindings/") {
-                        &single
-                    } else {
-                        let n = target
-                            .split(['?', '&'])
-                            .find_map(|p| p.strip_prefix("Page="))
-                            .and_then(|v| v.parse::<usize>().ok())
-                            .unwrap_or(0);
-                        &rendered[n.min(rendered.len() - 1)]
-                    };
-                    if socket.write_all(response).await.is_err() {
-                        return;
                     }
-                }
-            });
-        }
+                });
+            }
+        })
     });
     base
 }
@@ -182,7 +191,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// In a child process: list `pages` pages one way and print the items, the
 /// peak RSS, and the peak RSS before listing (the server's rendered pages).
 async fn memory_child(way: &str, pages: usize) {
-    let base = serve(pages).await;
+    let base = serve(pages);
     let before = peak_rss_kib();
     let count = if way == "stream" {
         generated_stream(&client(&base)).await
@@ -204,7 +213,9 @@ fn memory(way: &str, pages: usize) -> (usize, u64) {
     (count, peak.saturating_sub(before))
 }
 
-#[tokio::main]
+// One thread for the client, as the server has its own: cross-thread
+// wake-ups made run-to-run spread larger than the gap being measured.
+#[tokio::main(flavor = "current_thread")]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--memory") {
@@ -212,8 +223,21 @@ async fn main() {
         memory_child(&args[i + 1], pages).await;
         return;
     }
-    let rounds = 31;
-    let base = serve(100).await;
+    if let Some(i) = args.iter().position(|a| a == "--profile") {
+        let listings = args.get(i + 2).and_then(|n| n.parse().ok()).unwrap_or(100);
+        let base = serve(100);
+        let (client, http) = (client(&base), reqwest::Client::new());
+        for _ in 0..listings {
+            if args[i + 1] == "stream" {
+                generated_stream(&client).await;
+            } else {
+                hand_written(&http, &base).await;
+            }
+        }
+        return;
+    }
+    let rounds = 61;
+    let base = serve(100);
     let client = client(&base);
     let http = reqwest::Client::new();
     // Warm up both, then alternate, rotating which goes first, so that both
@@ -242,7 +266,7 @@ async fn main() {
     sorted.sort_by(f64::total_cmp);
     let (q1, q3) = (sorted[rounds / 4], sorted[3 * rounds / 4]);
     println!(
-        "## Client: 10,000 bindings in 100 pre-rendered pages from 127.0.0.1 ({rounds} alternating rounds)\n"
+        "## Client: 10,000 bindings in 100 pre-rendered pages from 127.0.0.1 ({rounds} alternating rounds; client and server on a thread each)\n"
     );
     println!("| way | items/s (median) | relative (median of per-round ratios) |\n|---|---:|---:|");
     println!(

@@ -292,6 +292,16 @@ async fn streams_follow_next_page_urls_across_three_pages() {
     assert_eq!(limited.len(), 3);
     assert_eq!(server.received_requests().await.unwrap_or_default().len(), 2, "stops fetching at the limit");
 
+    server.reset().await;
+    three_pages(&server).await;
+    let limited: Vec<_> = list.clone().limit(2).stream().try_collect().await.expect("two items");
+    assert_eq!(limited.len(), 2);
+    assert_eq!(
+        server.received_requests().await.unwrap_or_default().len(),
+        1,
+        "a limit at a page's end fetches no more"
+    );
+
     // Page by page, and resuming from a stored URL.
     let first = list.clone().send().await.expect("first page");
     let next_url = first.next_page_url().expect("has a next page").to_owned();

@@ -328,6 +328,14 @@ async fn paging_stops_on_urls_that_differ_in_nothing_that_matters() {
     let count = client(&server.uri()).chat_v2().service(service()).bindings().list().stream().count().await;
     assert_eq!(count, 2, "the first page, then the linked one; its #fragment twin is a repeat");
 
+    // The same query, its pairs in another order.
+    let (server, _) = looping(None, |n| {
+        if n % 2 == 0 { "?PageToken=1&PageSize=1" } else { "?PageSize=1&PageToken=1" }.to_owned()
+    })
+    .await;
+    let count = client(&server.uri()).chat_v2().service(service()).bindings().list().stream().count().await;
+    assert_eq!(count, 2, "the first page, then the linked one; its reordered twin is a repeat");
+
     // Ever new junk parameters, the page number never moving.
     let (server, counter2) = looping(Some(0), |n| format!("?Page=0&junk={n}")).await;
     let count = client(&server.uri()).chat_v2().service(service()).bindings().list().stream().count().await;

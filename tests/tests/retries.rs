@@ -52,7 +52,7 @@ fn response(status: u16, headers: &[(&str, &str)]) -> HttpResponse {
     HttpResponse {
         status,
         headers: headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-        body: b"{}".to_vec(),
+        body: b"{}".to_vec().into(),
     }
 }
 
@@ -161,14 +161,17 @@ async fn kept_error_bodies_are_cut_to_4_kib() {
     let transport = Scripted::new(vec![Ok(HttpResponse {
         status: 500,
         headers: Vec::new(),
-        body: big.clone().into_bytes(),
+        body: big.clone().into_bytes().into(),
     })]);
     let client = scripted_client(transport, retry(0, Duration::ZERO, Duration::ZERO));
     let error = client.execute(&request(Method::Get)).await.expect_err("500");
     assert_eq!(error.api().map(|a| a.body.len()), Some(4096));
 
-    let transport =
-        Scripted::new(vec![Ok(HttpResponse { status: 200, headers: Vec::new(), body: big.into_bytes() })]);
+    let transport = Scripted::new(vec![Ok(HttpResponse {
+        status: 200,
+        headers: Vec::new(),
+        body: big.into_bytes().into(),
+    })]);
     let client = scripted_client(transport, retry(0, Duration::ZERO, Duration::ZERO));
     let error = client.send_json::<serde_json::Value>(request(Method::Get)).await.expect_err("not JSON");
     assert!(matches!(&error, Error::Decode { body, .. } if body.len() == 4096), "{error:?}");

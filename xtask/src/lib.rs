@@ -18,9 +18,15 @@ use std::path::{Path, PathBuf};
 
 use twilio_codegen::{Input, PREAMBLE};
 
-/// The workspace root.
+/// The workspace root: the parent of the running package (`xtask` or
+/// `tests`). Cargo sets `CARGO_MANIFEST_DIR` for `cargo run` and `cargo test`;
+/// the path compiled in is only a fallback, because cargo reuses a build made
+/// in another clone sharing the target directory (as `.ci/run` does), path
+/// and all.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    let package = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    package.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// Cargo's target directory: `CARGO_TARGET_DIR` if set, else `target/`.
