@@ -2,9 +2,10 @@
 //! server through the generated client's auto-paging stream, side by side
 //! with a hand-written reqwest + serde_json loop making the same requests and
 //! decoding into the same type. Also peak memory for 10 and 100 pages, and
-//! concurrent fetches through one shared client. The client runs on one
-//! thread and the server on another, so that each way's time is its own work
-//! and not the scheduler's.
+//! concurrent fetches through one shared client. While paging, the client
+//! runs on one thread and the server on another, so that each way's time is
+//! its own work and not the scheduler's; concurrent fetches run on the
+//! default runtime, a worker per core.
 //!
 //! `cargo bench -p tests --bench client` prints Markdown tables. This is a
 //! benchmark, not a test: it asserts nothing. `--profile stream|hand N` lists
@@ -213,29 +214,41 @@ fn memory(way: &str, pages: usize) -> (usize, u64) {
     (count, peak.saturating_sub(before))
 }
 
-// One thread for the client, as the server has its own: cross-thread
-// wake-ups made run-to-run spread larger than the gap being measured.
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
+fn main() {
+    // Paging on one thread, as the server has its own: cross-thread wake-ups
+    // made the run-to-run spread larger than the gap being measured.
+    let one_thread = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--memory") {
         let pages = args.get(i + 2).and_then(|p| p.parse().ok()).unwrap_or(100);
-        memory_child(&args[i + 1], pages).await;
+        one_thread.block_on(memory_child(&args[i + 1], pages));
         return;
     }
     if let Some(i) = args.iter().position(|a| a == "--profile") {
         let listings = args.get(i + 2).and_then(|n| n.parse().ok()).unwrap_or(100);
-        let base = serve(100);
-        let (client, http) = (client(&base), reqwest::Client::new());
-        for _ in 0..listings {
-            if args[i + 1] == "stream" {
-                generated_stream(&client).await;
-            } else {
-                hand_written(&http, &base).await;
-            }
-        }
+        one_thread.block_on(profile(args[i + 1] == "stream", listings));
         return;
     }
+    one_thread.block_on(paging());
+    // Concurrent fetches on the default runtime, a worker per core, as most
+    // programs run them.
+    tokio::runtime::Runtime::new().expect("runtime").block_on(concurrent_fetches());
+}
+
+/// Lists `listings` times one way only, for a profiler.
+async fn profile(stream: bool, listings: usize) {
+    let base = serve(100);
+    let (client, http) = (client(&base), reqwest::Client::new());
+    for _ in 0..listings {
+        if stream {
+            generated_stream(&client).await;
+        } else {
+            hand_written(&http, &base).await;
+        }
+    }
+}
+
+async fn paging() {
     let rounds = 61;
     let base = serve(100);
     let client = client(&base);
@@ -285,9 +298,14 @@ async fn main() {
         let name = if way == "stream" { "generated stream" } else { "hand-written loop" };
         println!("| {name} ({n10} / {n100} items) | {m10} KiB | {m100} KiB |");
     }
+}
 
+async fn concurrent_fetches() {
+    let client = client(&serve(1));
     let fetches = 2000;
-    println!("\n## Client: {fetches} fetches through one shared client\n");
+    println!(
+        "\n## Client: {fetches} fetches through one shared client (the default runtime, a worker per core)\n"
+    );
     println!("| concurrency | fetches/s |\n|---|---:|");
     let sid: BindingSid = "BS0123456789abcdef0123456789abcdef".parse().expect("valid");
     let service: ServiceSid = SERVICE.parse().expect("valid");

@@ -388,6 +388,16 @@ const READING: &str = "\
   components and the rest apart; any piece that fails falls back to one whole parse, so
   errors are reported as usual). Parts of every file are emitted and formatted on a
   worker per core from 64 parts up; below that one thread is cheaper.
+- What is left, by the same profile: on `twilio_chat_v2.yaml`, syn's parse of the
+  emitted tokens and prettyplease's printing alone cost 1.17x the parse floor (109M
+  against 93M instructions), so within 2x of the floor needs formatting that does not go
+  through syn and prettyplease. On the fragments, starting the process costs about
+  1.7 ms of CPU (`xtask --help`) and the parse floor a fifth of progenitor's run, which
+  leaves no room for 4x below progenitor.
+- Paging (the client tables below): the stream hands each item out with one move, frees
+  a used-up page before the next is decoded, decodes bodies where reqwest read them,
+  and follows each next-page URL once. For the same 10,000 items, callgrind counts 2.5%
+  more instructions than the hand-written loop, down from 12%.
 ";
 
 /// What each dependency of the generated crate is for.
@@ -409,6 +419,7 @@ depends only on `twilio-runtime`, which depends on:
 | thiserror | the error types |
 | base64 | the HTTP Basic `Authorization` header |
 | fastrand | jitter in retry backoff |
+| bytes | response bodies, decoded where reqwest read them |
 
 The generator's dependencies (openapiv3, serde_yaml, quote, syn, prettyplease, heck)
 never reach users: they belong to `twilio-codegen` and `xtask`.
