@@ -60,6 +60,13 @@ pub struct PageMeta {
     pub key: Option<String>,
 }
 
+impl PageMeta {
+    /// The next page's URL, if there is one.
+    fn next(&self) -> Option<&str> {
+        self.next_page_url.as_deref().filter(|u| !u.is_empty())
+    }
+}
+
 impl fmt::Debug for PageMeta {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let link = |l: &Option<String>| l.as_ref().map(|_| crate::Redacted);
@@ -97,7 +104,7 @@ impl<T: fmt::Debug> fmt::Debug for Page<T> {
 impl<T: DeserializeOwned> Page<T> {
     /// The URL of the next page, to resume a listing later.
     pub fn next_page_url(&self) -> Option<&str> {
-        self.meta.next_page_url.as_deref().filter(|u| !u.is_empty())
+        self.meta.next()
     }
 
     /// Fetches the next page, or `None` on the last one.
@@ -132,19 +139,14 @@ impl Client {
         items_key: &'static str,
     ) -> Result<Page<T>, Error> {
         let url = self.follow(origin.server(), url)?;
-        self.fetch_page(origin, url, items_key).await
+        let response = self.execute_next(origin, url).await?;
+        self.page_from(&response, origin, items_key)
     }
 
-    /// Fetches a page at a URL already checked by [`Client::follow`].
-    async fn fetch_page<T: DeserializeOwned>(
-        &self,
-        origin: &Request,
-        url: url::Url,
-        items_key: &'static str,
-    ) -> Result<Page<T>, Error> {
+    /// Sends a next page's request, to a URL checked by [`Client::follow`].
+    async fn execute_next(&self, origin: &Request, url: url::Url) -> Result<HttpResponse, Error> {
         let log_url = log_url(origin, &url);
-        let response = self.execute_url(origin, Method::Get, url, log_url, Vec::new(), None).await?;
-        self.page_from(&response, origin, items_key)
+        self.execute_url(origin, Method::Get, url, log_url, Vec::new(), None).await
     }
 
     /// Checks that a next-page URL stays on the API's host, and sends it to
@@ -186,15 +188,7 @@ impl Client {
         origin: &Request,
         items_key: &'static str,
     ) -> Result<Page<T>, Error> {
-        let mut de = serde_json::Deserializer::from_slice(&response.body);
-        let decoded = PageSeed::<T> { items_key, item: PhantomData }
-            .deserialize(&mut de)
-            .and_then(|page| de.end().map(|()| page));
-        let (items, meta) = decoded.map_err(|e| Error::Decode {
-            status: response.status,
-            message: crate::error::redact_quoted(&e.to_string()),
-            body: body_text(&response.body),
-        })?;
+        let (items, meta) = decode_page(response, items_key, 0)?;
         Ok(Page { items, meta, client: self.clone(), items_key, origin: origin.clone() })
     }
 
@@ -211,7 +205,8 @@ impl Client {
 
 /// What a stream fetches next.
 enum Next {
-    First(Box<Request>),
+    /// The list request itself.
+    First,
     /// A next-page URL, checked and rebased.
     Url(url::Url),
     /// A next-page URL that [`Client::follow`] refused.
@@ -234,6 +229,8 @@ struct StreamState<T> {
     last_page: Option<i64>,
     /// Pages in a row whose number did not go up.
     stalled: usize,
+    /// Items on the last page: room to make on the next.
+    capacity: usize,
     item: PhantomData<fn() -> T>,
 }
 
@@ -241,8 +238,9 @@ impl<T: DeserializeOwned + Send + 'static> StreamState<T> {
     fn new(client: Client, request: Request, items_key: &'static str) -> Self {
         StreamState {
             client,
-            origin: request.clone(),
-            next: Some(Next::First(Box::new(request))),
+            origin: request,
+            next: Some(Next::First),
+            capacity: 0,
             seen: HashSet::new(),
             items_key,
             pages: 0,
@@ -262,32 +260,32 @@ impl<T: DeserializeOwned + Send + 'static> StreamState<T> {
     /// Fetches the next page and returns its items, or `None` when the
     /// listing has ended; after an error it ends.
     async fn page(mut self) -> Option<(Result<Vec<T>, Error>, Self)> {
-        let page = match self.next.take()? {
-            Next::First(request) => {
-                if let Ok(url) = self.client.url_for(&request) {
+        let response = match self.next.take()? {
+            Next::First => {
+                if let Ok(url) = self.client.url_for(&self.origin) {
                     self.seen.insert(page_key(&url));
                 }
-                self.client.send_page::<T>(*request, self.items_key).await
+                self.client.execute(&self.origin).await
             }
-            Next::Url(url) => self.client.fetch_page::<T>(&self.origin, url, self.items_key).await,
+            Next::Url(url) => self.client.execute_next(&self.origin, url).await,
             Next::Refused(error) => Err(error),
         };
-        let page = match page {
+        let (items, meta) = match response.and_then(|r| decode_page::<T>(&r, self.items_key, self.capacity)) {
             Ok(page) => page,
             Err(error) => return Some((Err(error), self)),
         };
         self.pages += 1;
         // The page number must go up; a server that repeats one page
         // under new URLs is stopped after a few.
-        match (self.last_page, page.meta.page) {
+        match (self.last_page, meta.page) {
             (Some(last), Some(now)) if now <= last => self.stalled += 1,
             _ => self.stalled = 0,
         }
-        self.last_page = page.meta.page.or(self.last_page);
-        let go_on = !page.items.is_empty()
-            && self.stalled < MAX_PAGES_WITHOUT_PROGRESS
-            && self.pages < self.max_pages;
-        if let Some(url) = page.next_page_url() {
+        self.last_page = meta.page.or(self.last_page);
+        self.capacity = items.len();
+        let go_on =
+            !items.is_empty() && self.stalled < MAX_PAGES_WITHOUT_PROGRESS && self.pages < self.max_pages;
+        if let Some(url) = meta.next() {
             let target = self.client.follow(self.origin.server(), url);
             let key = target.as_ref().map_or_else(|_| raw_page_key(url), page_key);
             if go_on && self.seen.insert(key) {
@@ -297,7 +295,7 @@ impl<T: DeserializeOwned + Send + 'static> StreamState<T> {
                 });
             }
         }
-        Some((Ok(page.items), self))
+        Some((Ok(items), self))
     }
 }
 
@@ -381,9 +379,33 @@ fn log_url(origin: &Request, url: &url::Url) -> String {
     shown
 }
 
+/// Decodes a page's items and paging links, with room made up front for
+/// `capacity` items.
+fn decode_page<T: DeserializeOwned>(
+    response: &HttpResponse,
+    items_key: &'static str,
+    capacity: usize,
+) -> Result<(Vec<T>, PageMeta), Error> {
+    let mut de = serde_json::Deserializer::from_slice(&response.body);
+    PageSeed::<T> { items_key, capacity, item: PhantomData }
+        .deserialize(&mut de)
+        .and_then(|page| de.end().map(|()| page))
+        .map_err(|e| Error::Decode {
+            status: response.status,
+            message: crate::error::redact_quoted(&e.to_string()),
+            body: body_text(&response.body),
+        })
+}
+
+/// The most items a page is given room for before they are read: Twilio's
+/// largest page size.
+const LARGEST_PAGE: usize = 1000;
+
 /// Reads a page whose items sit under a key known only at run time.
 struct PageSeed<T> {
     items_key: &'static str,
+    /// Items to make room for, so that the `Vec` is not regrown as it fills.
+    capacity: usize,
     item: PhantomData<T>,
 }
 
@@ -407,7 +429,11 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for PageSeed<T> {
         let mut meta = None;
         while let Some(key) = map.next_key_seed(KeySeed(self.items_key))? {
             match key {
-                Key::Items => items = Some(map.next_value::<Vec<T>>()?),
+                Key::Items => {
+                    items = Some(
+                        map.next_value_seed(ItemsSeed::<T> { capacity: self.capacity, item: PhantomData })?,
+                    )
+                }
                 Key::Meta => meta = Some(map.next_value::<Option<PageMeta>>()?.unwrap_or_default()),
                 Key::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -416,6 +442,36 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for PageSeed<T> {
         }
         let items = items.ok_or_else(|| de::Error::missing_field(self.items_key))?;
         Ok((items, meta.unwrap_or_default()))
+    }
+}
+
+/// Reads a page's items into a `Vec` with room for `capacity` of them.
+struct ItemsSeed<T> {
+    capacity: usize,
+    item: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for ItemsSeed<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ItemsSeed<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of items")
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut items = Vec::with_capacity(self.capacity.min(LARGEST_PAGE));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(items)
     }
 }
 
