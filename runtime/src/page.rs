@@ -285,14 +285,18 @@ impl<T: DeserializeOwned + Send + 'static> StreamState<T> {
         self.capacity = items.len();
         let go_on =
             !items.is_empty() && self.stalled < MAX_PAGES_WITHOUT_PROGRESS && self.pages < self.max_pages;
-        if let Some(url) = meta.next() {
-            let target = self.client.follow(self.origin.server(), url);
-            let key = target.as_ref().map_or_else(|_| raw_page_key(url), page_key);
-            if go_on && self.seen.insert(key) {
-                self.next = Some(match target {
-                    Ok(url) => Next::Url(url),
-                    Err(error) => Next::Refused(error),
-                });
+        if let Some(url) = meta.next()
+            && go_on
+        {
+            // A refused link ends the stream with its error; a link seen
+            // before ends it quietly.
+            match self.client.follow(self.origin.server(), url) {
+                Ok(target) => {
+                    if self.seen.insert(page_key(&target)) {
+                        self.next = Some(Next::Url(target));
+                    }
+                }
+                Err(error) => self.next = Some(Next::Refused(error)),
             }
         }
         Some((Ok(items), self))
@@ -347,18 +351,6 @@ fn page_key(url: &url::Url) -> u64 {
     url[..url::Position::AfterPath].hash(&mut hasher);
     pairs.hash(&mut hasher);
     hasher.finish()
-}
-
-/// The identity of a next-page URL that was refused: parsed if it parses.
-fn raw_page_key(url: &str) -> u64 {
-    match url::Url::parse(url) {
-        Ok(url) => page_key(&url),
-        Err(_) => {
-            let mut hasher = DefaultHasher::new();
-            url.split('#').next().unwrap_or(url).hash(&mut hasher);
-            hasher.finish()
-        }
-    }
 }
 
 /// A followed page's URL for logs: the list request's path as it shows it
@@ -607,6 +599,16 @@ mod tests {
         let origin = request();
         let elsewhere = url::Url::parse("https://chat.twilio.com/v2/Other").expect("valid");
         assert_eq!(log_url(&origin, &elsewhere), "https://chat.twilio.com[redacted]");
+    }
+
+    #[test]
+    fn keys_and_items_that_do_not_fit_say_what_fits() {
+        let key = KeySeed("bindings").deserialize(json!(5)).err().map(|e| e.to_string());
+        assert_eq!(key.as_deref(), Some("invalid type: integer `5`, expected a key"));
+        let body = crate::Bytes::from_static(br#"{"bindings": 5, "meta": {}}"#);
+        let response = HttpResponse { status: 200, headers: Vec::new(), body };
+        let error = decode_page::<serde_json::Value>(&response, "bindings", 0).expect_err("not a list");
+        assert!(error.to_string().contains("expected a list of items"), "{error}");
     }
 
     #[tokio::test]

@@ -485,8 +485,12 @@ async fn retries_429_honoring_retry_after() {
 async fn retries_are_bounded() {
     let (server, client) = setup().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(503)).mount(&server).await;
-    let error =
-        client.chat_v2().service(service()).binding(binding_sid()).delete().send().await.expect_err("503");
+    // A bound, so that retrying forever fails here rather than hangs.
+    let send = client.chat_v2().service(service()).binding(binding_sid()).delete().send();
+    let error = tokio::time::timeout(std::time::Duration::from_secs(10), send)
+        .await
+        .expect("retries end")
+        .expect_err("503");
     assert_eq!(error.status(), Some(503));
     assert_eq!(server.received_requests().await.unwrap_or_default().len(), 3, "one try and two retries");
 }
