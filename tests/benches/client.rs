@@ -26,17 +26,22 @@ const SERVICE: &str = "IS0123456789abcdef0123456789abcdef";
 const PAGE_SIZE: usize = 100;
 
 /// Serves `pages` pages of bindings on 127.0.0.1, keep-alive, forever, from
-/// a thread and runtime of its own, so that the client's runtime runs only
-/// the client. The responses are rendered once, before serving: the server
-/// only copies bytes, so what is measured is the client.
-fn serve(pages: usize) -> String {
+/// a runtime of its own (one thread, or a worker per core when `workers`),
+/// so that the client's runtime runs only the client. The responses are
+/// rendered once, before serving: the server only copies bytes, so what is
+/// measured is the client.
+fn serve(pages: usize, workers: bool) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
     listener.set_nonblocking(true).expect("non-blocking");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let rendered: Arc<Vec<Vec<u8>>> =
         Arc::new((0..pages).map(|n| response(&page(&base, n, pages))).collect());
     let single = Arc::new(response(&binding(0).to_string().into_bytes()));
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let runtime = if workers {
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime")
+    } else {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+    };
     std::thread::spawn(move || {
         runtime.block_on(async move {
             let listener = TcpListener::from_std(listener).expect("tokio listener");
@@ -192,7 +197,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// In a child process: list `pages` pages one way and print the items, the
 /// peak RSS, and the peak RSS before listing (the server's rendered pages).
 async fn memory_child(way: &str, pages: usize) {
-    let base = serve(pages);
+    let base = serve(pages, false);
     let before = peak_rss_kib();
     let count = if way == "stream" {
         generated_stream(&client(&base)).await
@@ -243,7 +248,7 @@ fn main() {
 
 /// Lists `listings` times one way only, for a profiler.
 async fn profile(stream: bool, listings: usize) {
-    let base = serve(100);
+    let base = serve(100, false);
     let (client, http) = (client(&base), reqwest::Client::new());
     for _ in 0..listings {
         if stream {
@@ -261,7 +266,7 @@ const ROUNDS: usize = 25;
 /// In a child process: `rounds` alternating rounds, after a warm-up of
 /// each way, rotating which goes first; prints items/s of each way per round.
 async fn paging_rounds(rounds: usize) {
-    let base = serve(100);
+    let base = serve(100, false);
     let client = client(&base);
     let http = reqwest::Client::new();
     generated_stream(&client).await;
@@ -331,7 +336,7 @@ fn memory_table() {
 }
 
 async fn concurrent_fetches() {
-    let client = client(&serve(1));
+    let client = client(&serve(1, true));
     let fetches = 2000;
     println!(
         "\n## Client: {fetches} fetches through one shared client (the default runtime, a worker per core)\n"
