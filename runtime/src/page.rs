@@ -213,7 +213,7 @@ enum Next {
     Refused(Error),
 }
 
-struct StreamState<T> {
+struct StreamState {
     client: Client,
     /// The list request: its server, and what to redact in logs.
     origin: Request,
@@ -231,10 +231,9 @@ struct StreamState<T> {
     stalled: usize,
     /// Items on the last page: room to make on the next.
     capacity: usize,
-    item: PhantomData<fn() -> T>,
 }
 
-impl<T: DeserializeOwned + Send + 'static> StreamState<T> {
+impl StreamState {
     fn new(client: Client, request: Request, items_key: &'static str) -> Self {
         StreamState {
             client,
@@ -247,19 +246,18 @@ impl<T: DeserializeOwned + Send + 'static> StreamState<T> {
             max_pages: MAX_PAGES,
             last_page: None,
             stalled: 0,
-            item: PhantomData,
         }
     }
 
     /// The items of every page, up to `limit`.
-    fn items(self, limit: Option<usize>) -> ItemStream<T> {
-        let pages = Box::pin(futures_util::stream::unfold(self, Self::page));
-        Box::pin(Items { items: Vec::new().into_iter(), pages, remaining: limit })
+    fn items<T: DeserializeOwned + Send + 'static>(self, limit: Option<usize>) -> ItemStream<T> {
+        let pages = Box::pin(futures_util::stream::unfold(self, Self::page::<T>));
+        Box::pin(Items { items: Default::default(), pages, remaining: limit })
     }
 
     /// Fetches the next page and returns its items, or `None` when the
     /// listing has ended; after an error it ends.
-    async fn page(mut self) -> Option<(Result<Vec<T>, Error>, Self)> {
+    async fn page<T: DeserializeOwned>(mut self) -> Option<(Result<Vec<T>, Error>, Self)> {
         let response = match self.next.take()? {
             Next::First => {
                 if let Ok(url) = self.client.url_for(&self.origin) {
@@ -332,7 +330,7 @@ impl<T> Stream for Items<T> {
             }
             // Frees the used-up page before the next one is decoded, which
             // can then reuse its memory.
-            this.items = Vec::new().into_iter();
+            this.items = Default::default();
             match ready!(this.pages.as_mut().poll_next(cx)) {
                 Some(Ok(items)) => this.items = items.into_iter(),
                 Some(Err(error)) => return Poll::Ready(Some(Err(error))),
@@ -540,11 +538,11 @@ mod tests {
         request
     }
 
-    async fn count(state: StreamState<serde_json::Value>) -> usize {
-        state.items(None).count().await
+    async fn count(state: StreamState) -> usize {
+        state.items::<serde_json::Value>(None).count().await
     }
 
-    fn state(client: Client, max_pages: usize) -> StreamState<serde_json::Value> {
+    fn state(client: Client, max_pages: usize) -> StreamState {
         StreamState { max_pages, ..StreamState::new(client, request(), "bindings") }
     }
 
