@@ -183,6 +183,33 @@ fn ends_unsafe_scheme(chars: &[char], at: usize) -> bool {
     })
 }
 
+/// Untrusted text as plain Markdown prose for reports, the changelog and
+/// terminals: one line, no control, bidi or invisible character (so no
+/// escape sequence reaches a terminal), and every character Markdown could
+/// read as markup backslash-escaped, so it shows as written.
+pub fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\n' || c == '\r' || c == '\t' {
+            out.push(' ');
+        } else if is_hidden(c) {
+            continue;
+        } else {
+            if "\\`*_[]<>#|!~&".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Untrusted text as one inline code span, safe for reports and terminals.
+pub fn code_plain(text: &str) -> String {
+    let visible: String = text.chars().filter(|&c| c.is_whitespace() || !is_hidden(c)).collect();
+    code(&visible)
+}
+
 /// Spec text shown as inline code: one line, no backticks of its own.
 pub fn code(text: &str) -> String {
     let text: String = text.chars().map(|c| if c == '`' || c.is_whitespace() { ' ' } else { c }).collect();

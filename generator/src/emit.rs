@@ -247,6 +247,18 @@ impl Emitter<'_> {
             quote! { use super::sid::{ #( #names ),* }; }
         });
         let server = Literal::string(&d.server);
+        let shows_urls = d.types.values().any(|t| match t {
+            TypeDef::Struct(s) => s.fields.iter().any(|f| f.urls && !f.pii),
+            TypeDef::Enum(_) => false,
+        });
+        let words = shows_urls.then(|| {
+            let words = path_words(d);
+            quote! {
+                /// The words of this API's paths: what `Debug` shows of a URL
+                /// besides its host and SIDs (other segments can be identities).
+                const PATH_WORDS: &[&str] = &[#( #words ),*];
+            }
+        });
         quote! {
             #header
 
@@ -255,6 +267,8 @@ impl Emitter<'_> {
 
             /// The base URL of every operation in this module.
             pub const SERVER: &str = #server;
+
+            #words
         }
     }
 
@@ -430,8 +444,8 @@ impl Emitter<'_> {
         });
         let personal_path = r.path_params.iter().any(personal);
         let derive_debug = (!personal_path).then(|| quote! { , Debug });
-        let debug_fields: Vec<(String, bool)> =
-            r.path_params.iter().map(|p| (p.rust_name.clone(), personal(p))).collect();
+        let debug_fields: Vec<(String, Shown)> =
+            r.path_params.iter().map(|p| (p.rust_name.clone(), Shown::redacted(personal(p)))).collect();
         let debug = self.debug_impl(&r.rust_name, &debug_fields, personal_path);
         let methods = r.operations.iter().map(|op| self.operation_method(r, op));
         let builders = r.operations.iter().map(|op| self.builder(r, op));
@@ -478,8 +492,8 @@ impl Emitter<'_> {
         });
         let has_pii = required.iter().any(|p| p.pii);
         let derive_debug = (!has_pii).then(|| quote! { Debug, });
-        let debug_fields: Vec<(String, bool)> =
-            required.iter().map(|p| (p.rust_name.clone(), p.pii)).collect();
+        let debug_fields: Vec<(String, Shown)> =
+            required.iter().map(|p| (p.rust_name.clone(), Shown::redacted(p.pii))).collect();
         let debug = self.debug_impl(holder, &debug_fields, has_pii);
         Some(quote! {
             #doc
@@ -593,12 +607,16 @@ impl Emitter<'_> {
         });
         let request = self.to_request(op);
         let send = self.send(op);
-        let mut debug_fields: Vec<(String, bool)> =
-            op.path_params.iter().chain(&op.params).map(|p| (p.rust_name.clone(), personal(p))).collect();
+        let mut debug_fields: Vec<(String, Shown)> = op
+            .path_params
+            .iter()
+            .chain(&op.params)
+            .map(|p| (p.rust_name.clone(), Shown::redacted(personal(p))))
+            .collect();
         if is_page {
-            debug_fields.push(("limit".to_owned(), false));
+            debug_fields.push(("limit".to_owned(), Shown::Plain));
         }
-        debug_fields.push(("call".to_owned(), false));
+        debug_fields.push(("call".to_owned(), Shown::Plain));
         let needs_redaction = op.path_params.iter().chain(&op.params).any(personal);
         let debug = self.debug_impl(&op.builder_name, &debug_fields, needs_redaction);
         let derive_debug = (!needs_redaction).then(|| quote! { , Debug });
@@ -634,19 +652,19 @@ impl Emitter<'_> {
 
     /// A `Debug` impl that prints `[redacted]` for personal data, or nothing
     /// when no field needs it (the type derives `Debug` then).
-    fn debug_impl(&self, type_name: &str, fields: &[(String, bool)], needed: bool) -> Option<TokenStream> {
+    fn debug_impl(&self, type_name: &str, fields: &[(String, Shown)], needed: bool) -> Option<TokenStream> {
         if !needed {
             return None;
         }
         let name = ident(type_name);
         let label = Literal::string(type_name);
-        let entries = fields.iter().map(|(field, pii)| {
+        let entries = fields.iter().map(|(field, shown)| {
             let label = Literal::string(unraw(field));
             let field = ident(field);
-            if *pii {
-                quote! { .field(#label, &rt::Redacted) }
-            } else {
-                quote! { .field(#label, &self.#field) }
+            match shown {
+                Shown::Redacted => quote! { .field(#label, &rt::Redacted) },
+                Shown::Urls => quote! { .field(#label, &rt::redact::ShownUrls(&self.#field, PATH_WORDS)) },
+                Shown::Plain => quote! { .field(#label, &self.#field) },
             }
         });
         Some(quote! {
@@ -819,15 +837,27 @@ impl Emitter<'_> {
                 pub #field: #ty
             }
         });
-        let has_pii = s.fields.iter().any(|f| f.pii);
+        let has_pii = s.fields.iter().any(|f| f.pii || f.urls);
         // Users build input structs themselves; Twilio may add fields to the others.
         let non_exhaustive = (!s.input).then(|| quote! { #[non_exhaustive] });
         let derive_debug = (!has_pii).then(|| quote! { Debug, });
         // Tests build responses with `Default` and field assignments, which
         // `#[non_exhaustive]` still allows.
         let derive_default = s.fields.iter().all(|f| f.optional).then(|| quote! { Default, });
-        let debug_fields: Vec<(String, bool)> =
-            s.fields.iter().map(|f| (f.rust_name.clone(), f.pii)).collect();
+        let debug_fields: Vec<(String, Shown)> = s
+            .fields
+            .iter()
+            .map(|f| {
+                let shown = if f.pii {
+                    Shown::Redacted
+                } else if f.urls {
+                    Shown::Urls
+                } else {
+                    Shown::Plain
+                };
+                (f.rust_name.clone(), shown)
+            })
+            .collect();
         let debug = self.debug_impl(name, &debug_fields, has_pii);
         quote! {
             #doc
@@ -876,6 +906,36 @@ impl Emitter<'_> {
             rt::string_enum!(#type_name, #( #pairs ),*);
         }
     }
+}
+
+/// How `Debug` shows a field.
+#[derive(Clone, Copy)]
+enum Shown {
+    /// As it is.
+    Plain,
+    /// As `[redacted]`: personal data.
+    Redacted,
+    /// Its URLs with only SIDs and path words ([`PATH_WORDS`](rt::redact)).
+    Urls,
+}
+
+impl Shown {
+    fn redacted(personal: bool) -> Shown {
+        if personal { Shown::Redacted } else { Shown::Plain }
+    }
+}
+
+/// The literal words of a domain's path templates (`v2`, `Services`), which
+/// a URL in `Debug` may show.
+fn path_words(domain: &Domain) -> Vec<String> {
+    let words: BTreeSet<String> = domain
+        .resources
+        .values()
+        .flat_map(|r| r.operations.iter().map(|op| op.path.clone()).chain(r.path.clone()))
+        .flat_map(|path| path.split('/').map(str::to_owned).collect::<Vec<_>>())
+        .filter(|w| !w.is_empty() && !w.contains(['{', '}']))
+        .collect();
+    words.into_iter().collect()
 }
 
 /// `name: value`, or the shorthand `name` when the value is that name.

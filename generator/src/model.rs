@@ -262,6 +262,11 @@ pub struct Field {
     pub doc: Vec<String>,
     /// Whether `x-twilio.pii` marks it as personal data.
     pub pii: bool,
+    /// Whether it holds URLs (`format: uri` or `uri-map`), whose paths can
+    /// repeat an identity from the request: `Debug` shows only their SIDs
+    /// and path words.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub urls: bool,
 }
 
 /// A string enum.

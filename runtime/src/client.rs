@@ -230,6 +230,13 @@ impl<T: From<Client>> ClientBuilder<T> {
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
             return Err(Error::Config(format!("invalid base URL {shown:?}: not an http(s) URL with a host")));
         }
+        // Credentials in the URL would travel beside the client's own, as a
+        // second `Authorization` header: they belong in `credentials`.
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::Config(format!(
+                "invalid base URL {shown:?}: it holds a user name or password; give credentials with `credentials`"
+            )));
+        }
         self.base_url = Some(url);
         Ok(self)
     }
@@ -543,9 +550,10 @@ impl Client {
             }
             match outcome {
                 Ok(response) if (200..300).contains(&response.status) => Ok(response),
-                Ok(response) => {
-                    Err(Error::Api(Box::new(ApiError::from_response(response.status, &response.body))))
-                }
+                Ok(response) => Err(Error::Api(Box::new(
+                    ApiError::from_response(response.status, &response.body)
+                        .redacting(origin.personal_values()),
+                ))),
                 Err(TransportError::Timeout) => Err(Error::Timeout(timeout)),
                 Err(TransportError::TooLarge) => Err(Error::ResponseTooLarge { limit: self.inner.max_body }),
                 Err(TransportError::Connect(e) | TransportError::Other(e)) => Err(Error::Transport(e)),
@@ -690,17 +698,24 @@ mod tests {
         for (text, shown) in cases {
             assert_eq!(without_userinfo(text), shown, "{text}");
         }
-        let builder = Client::builder(Credentials::auth_token("AC1", "secret-token"))
+        let refused = Client::builder(Credentials::auth_token("AC1", "secret-token"))
             .base_url("http://user:hunter2@127.0.0.1:9/")
-            .expect("valid");
-        let text = format!("{builder:?}");
-        assert!(text.starts_with("ClientBuilder") && text.contains("127.0.0.1:9"), "{text}");
+            .expect_err("credentials in a base URL are refused");
+        let text = format!("{refused} {refused:?}");
+        assert!(text.contains("127.0.0.1:9") && text.contains("user name or password"), "{text}");
+        assert!(!text.contains("hunter2") && !text.contains("user:"), "{text}");
         assert!(
-            text.contains("[redacted]") && !text.contains("hunter2") && !text.contains("secret-token"),
-            "{text}"
+            Client::builder(Credentials::auth_token("AC1", "t"))
+                .base_url("http://user@127.0.0.1:9/")
+                .is_err()
         );
-        let client = format!("{:?}", builder.build().expect("builds"));
-        assert!(client.contains("127.0.0.1:9") && !client.contains("hunter2"), "{client}");
+        let client = Client::builder(Credentials::auth_token("AC1", "secret-token"))
+            .base_url("http://127.0.0.1:9/")
+            .expect("valid")
+            .build()
+            .expect("builds");
+        let client = format!("{client:?}");
+        assert!(client.contains("127.0.0.1:9") && !client.contains("secret-token"), "{client}");
     }
 
     #[test]

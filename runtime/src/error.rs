@@ -161,7 +161,13 @@ impl Error {
 
 /// Twilio's error response, with the HTTP status. Fields Twilio did not send
 /// (or a body that is not Twilio's JSON) leave them `None`; the raw body is
-/// always kept.
+/// always kept (`Debug` shows only its length).
+///
+/// Twilio's messages can quote the request (`The requested resource
+/// /Services/IS…/Users/alice/Bindings was not found`), identities included.
+/// So `message`, `Display` and `Debug` show every personal value the call
+/// sent as `[redacted]`; [`raw_message`](Self::raw_message) gives the text as
+/// Twilio sent it, for code that knows what it does with it.
 #[derive(Clone, PartialEq, thiserror::Error)]
 #[error("Twilio API error (HTTP {status}{code}): {message}", code = self.code.map(|c| format!(", code {c}")).unwrap_or_default(), message = escape(self.message.as_deref().unwrap_or("no message")))]
 #[non_exhaustive]
@@ -170,7 +176,7 @@ pub struct ApiError {
     pub status: u16,
     /// Twilio's error code (see `more_info`).
     pub code: Option<i64>,
-    /// Twilio's message.
+    /// Twilio's message, with the personal values the call sent redacted.
     pub message: Option<String>,
     /// A link to the error's documentation.
     pub more_info: Option<String>,
@@ -178,6 +184,8 @@ pub struct ApiError {
     pub details: Option<serde_json::Value>,
     /// The body as received, cut to 4 KiB.
     pub body: String,
+    /// The message as Twilio sent it.
+    raw_message: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -219,8 +227,52 @@ impl ApiError {
             Some(b) => (b.code, b.message, b.more_info, b.details),
             None => (None, None, None, None),
         };
-        ApiError { status, code, message, more_info, details, body: body_text(body) }
+        ApiError {
+            status,
+            code,
+            raw_message: message.clone(),
+            message,
+            more_info,
+            details,
+            body: body_text(body),
+        }
     }
+
+    /// The message exactly as Twilio sent it, which may quote personal data
+    /// from the request (an identity in a path it did not find).
+    pub fn raw_message(&self) -> Option<&str> {
+        self.raw_message.as_deref()
+    }
+
+    /// This error with every one of `personal` (and its encoded forms) shown
+    /// as `[redacted]` in `message`.
+    pub fn redacting(mut self, personal: &[String]) -> Self {
+        if let Some(message) = &self.message {
+            self.message = Some(redact_values(message, personal));
+        }
+        self
+    }
+}
+
+/// `text` with each of `values`, as written, percent-encoded as a path
+/// segment or form-encoded as a query value, replaced by `[redacted]`;
+/// longer values first, so that one value inside another leaves nothing.
+pub(crate) fn redact_values(text: &str, values: &[String]) -> String {
+    let mut forms: Vec<String> = Vec::new();
+    for value in values.iter().filter(|v| !v.is_empty()) {
+        forms.push(value.clone());
+        forms.push(crate::request::encode_segment(value));
+        forms.push(url::form_urlencoded::byte_serialize(value.as_bytes()).collect());
+    }
+    forms.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    forms.dedup();
+    let mut out = text.to_owned();
+    for form in &forms {
+        if out.contains(form.as_str()) {
+            out = out.replace(form.as_str(), crate::request::REDACTED);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -235,6 +287,24 @@ mod tests {
         );
         assert_eq!(redact_quoted(r#""a""bc" tail "open"#), r#""[redacted]""[redacted]" tail "open"#);
         assert_eq!(redact_quoted("no quotes"), "no quotes");
+    }
+
+    #[test]
+    fn messages_lose_the_identities_the_call_sent() {
+        let body = br#"{"code": 20404, "message": "The requested resource /v2/Services/IS1/Users/alice%20smith/Bindings was not found (alice smith, alice+smith)"}"#;
+        let error = ApiError::from_response(404, body).redacting(&["alice smith".to_owned()]);
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains("alice"), "{shown}");
+        assert_eq!(
+            error.message.as_deref(),
+            Some(
+                "The requested resource /v2/Services/IS1/Users/[redacted]/Bindings was not found ([redacted], [redacted])"
+            )
+        );
+        assert!(error.raw_message().is_some_and(|m| m.contains("alice%20smith")));
+        // Nothing to redact leaves the message as sent.
+        let plain = ApiError::from_response(404, body).redacting(&[String::new()]);
+        assert_eq!(plain.message.as_deref(), plain.raw_message());
     }
 
     #[test]

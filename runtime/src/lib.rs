@@ -13,6 +13,7 @@ mod client;
 mod enums;
 mod error;
 mod page;
+pub mod redact;
 mod request;
 pub mod sid;
 #[cfg(feature = "test-util")]
@@ -27,7 +28,7 @@ pub use enums::{UnknownValue, UnknownVariant};
 pub use error::{ApiError, Error};
 pub use page::{ItemStream, MAX_PAGES, MAX_PAGES_WITHOUT_PROGRESS, Page, PageMeta};
 pub use request::{CallOptions, Method, ParamValue, Request};
-pub use sid::SidError;
+pub use sid::{SidError, SidProblem};
 pub use transport::{BoxFuture, HttpClient, HttpRequest, HttpResponse, ReqwestTransport, TransportError};
 
 #[doc(hidden)]

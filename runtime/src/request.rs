@@ -105,6 +105,9 @@ pub struct Request {
     problem: Option<String>,
     /// Keys whose values are personal data.
     pii: Vec<&'static str>,
+    /// The personal values themselves (identities in the path, values of
+    /// `pii` keys), so that what the server quotes back can be redacted.
+    personal: Vec<String>,
     /// The spec's operationId and path template, for tracing.
     operation: (&'static str, &'static str),
     /// Per-call overrides of the client's settings.
@@ -156,6 +159,7 @@ impl Request {
             path: String::new(),
             shown_path: String::new(),
             pii: Vec::new(),
+            personal: Vec::new(),
             operation: ("", ""),
             call: CallOptions::default(),
             query: Vec::new(),
@@ -194,8 +198,21 @@ impl Request {
         self.call
     }
 
-    /// Appends literal path text from the spec.
+    /// Appends literal path text from the spec. Text with a `.` or `..`
+    /// segment (spelled plainly or percent-encoded), which a URL parser
+    /// would resolve so that the request goes elsewhere, makes the request
+    /// invalid.
     pub fn push_path(&mut self, literal: &str) {
+        let climbs = literal.split('/').any(|segment| {
+            let decoded = segment.replace("%2e", ".").replace("%2E", ".");
+            decoded == "." || decoded == ".."
+        });
+        if climbs {
+            self.problem.get_or_insert_with(|| {
+                "path text with a `.` or `..` segment cannot be sent: it would change the request's path"
+                    .to_owned()
+            });
+        }
         let encoded: String = utf8_percent_encode(literal, LITERAL).collect();
         self.path.push_str(&encoded);
         self.shown_path.push_str(&encoded);
@@ -205,6 +222,9 @@ impl Request {
     /// be personal data (a user's identity): shown as `[redacted]`.
     pub fn push_path_param_pii(&mut self, value: &impl ParamValue) {
         let shown = self.shown_path.len();
+        let mut parts = Vec::new();
+        value.append_to("", &mut parts);
+        self.personal.extend(parts.into_iter().map(|(_, v)| v));
         self.push_path_param(value);
         self.shown_path.truncate(shown);
         self.shown_path.push_str(REDACTED);
@@ -224,7 +244,7 @@ impl Request {
                 format!("path parameter {text:?} cannot be sent: it would change the request's path")
             });
         }
-        let encoded: String = utf8_percent_encode(&text, SEGMENT).collect();
+        let encoded = encode_segment(&text);
         self.path.push_str(&encoded);
         self.shown_path.push_str(&encoded);
     }
@@ -247,19 +267,32 @@ impl Request {
     /// Adds query parameters that are personal data.
     pub fn query_pii(&mut self, key: &'static str, value: &impl ParamValue) {
         self.pii.push(key);
+        let from = self.query.len();
         self.query(key, value);
+        self.personal.extend(self.query[from..].iter().map(|(_, v)| v.clone()));
     }
 
     /// Adds a header that is personal data.
     pub fn header_pii(&mut self, key: &'static str, value: &impl ParamValue) {
         self.pii.push(key);
+        let from = self.headers.len();
         self.header(key, value);
+        self.personal.extend(self.headers[from..].iter().map(|(_, v)| v.clone()));
     }
 
     /// Adds form fields that are personal data.
     pub fn form_pii(&mut self, key: &'static str, value: &impl ParamValue) {
         self.pii.push(key);
+        let from = self.form.len();
         self.form(key, value);
+        self.personal.extend(self.form[from..].iter().map(|(_, v)| v.clone()));
+    }
+
+    /// The personal values this request sends (identities in its path,
+    /// values of personal parameters): what an error message that quotes
+    /// them must not show.
+    pub fn personal_values(&self) -> &[String] {
+        &self.personal
     }
 
     /// The keys whose values are personal data.
@@ -353,6 +386,11 @@ impl Request {
         }
         url
     }
+}
+
+/// `text` percent-encoded as one path segment.
+pub(crate) fn encode_segment(text: &str) -> String {
+    utf8_percent_encode(text, SEGMENT).collect()
 }
 
 /// A query string with the values of `pii` keys shown as `[redacted]`.
@@ -473,6 +511,16 @@ mod tests {
             request.push_path("/v2/Users/");
             request.push_path_param(&value);
             assert!(request.problem().is_some(), "{value:?}");
+        }
+        for literal in ["/v1/../../etc/passwd", "/v1/./x", "/v1/%2e%2E/x", "/v1/..", "../v1"] {
+            let mut request = Request::new(Method::Get, "https://chat.twilio.com");
+            request.push_path(literal);
+            assert!(request.problem().is_some(), "{literal:?}");
+        }
+        for literal in ["/v1/Services/", "/v2/a.b/c..d", "/v1/Calls/x.json", "/v1/..."] {
+            let mut request = Request::new(Method::Get, "https://chat.twilio.com");
+            request.push_path(literal);
+            assert_eq!(request.problem(), None, "{literal:?}");
         }
     }
 

@@ -18,25 +18,53 @@ pub trait Sid: Sized {
     fn as_str(&self) -> &str;
 }
 
-/// A string that is not a SID of the expected kind.
+/// A string that is not a SID of the expected kind. It says what is wrong
+/// and how long the input was, never what it was: a user's identity typed
+/// where a SID belongs must not reach a log through this error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {type_name} {value:?}: expected `{prefix}` followed by 32 hexadecimal digits")]
+#[error(
+    "invalid {type_name}: {problem} ({length} characters given); expected `{prefix}` followed by 32 hexadecimal digits"
+)]
+#[non_exhaustive]
 pub struct SidError {
     /// The Rust type it was meant to be (`BindingSid`).
     pub type_name: &'static str,
     /// The expected prefix.
     pub prefix: &'static str,
-    /// The rejected value, cut to 64 characters.
-    pub value: String,
+    /// How many characters the rejected input had.
+    pub length: usize,
+    /// What is wrong with it.
+    pub problem: SidProblem,
+}
+
+/// What is wrong with a rejected SID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SidProblem {
+    /// Not 34 characters long.
+    #[error("wrong length")]
+    Length,
+    /// Another prefix (another kind of SID, or none).
+    #[error("wrong prefix")]
+    Prefix,
+    /// Something other than hexadecimal digits after the prefix.
+    #[error("not hexadecimal after the prefix")]
+    Digits,
 }
 
 /// Checks `value` against `prefix` followed by 32 hexadecimal digits.
 pub fn check(value: &str, prefix: &'static str, type_name: &'static str) -> Result<(), SidError> {
     let bytes = value.as_bytes();
-    let valid = bytes.len() == prefix.len() + 32
-        && value.starts_with(prefix)
-        && bytes[prefix.len()..].iter().all(u8::is_ascii_hexdigit);
-    if valid { Ok(()) } else { Err(SidError { type_name, prefix, value: value.chars().take(64).collect() }) }
+    let problem = if bytes.len() != prefix.len() + 32 {
+        SidProblem::Length
+    } else if !value.starts_with(prefix) {
+        SidProblem::Prefix
+    } else if !bytes[prefix.len()..].iter().all(u8::is_ascii_hexdigit) {
+        SidProblem::Digits
+    } else {
+        return Ok(());
+    };
+    Err(SidError { type_name, prefix, length: value.chars().count(), problem })
 }
 
 /// Implements validation and conversions for a SID newtype
@@ -209,6 +237,16 @@ mod tests {
             assert!(serde_json::from_str::<TestSid>(&format!("{value:?}")).is_err(), "{value:?}");
         }
         let message = TestSid::new("nope").err().map(|e| e.to_string()).unwrap_or_default();
-        assert_eq!(message, "invalid TestSid \"nope\": expected `BS` followed by 32 hexadecimal digits");
+        assert_eq!(
+            message,
+            "invalid TestSid: wrong length (4 characters given); expected `BS` followed by 32 hexadecimal digits"
+        );
+        let problem = |v: &str| TestSid::new(v).err().map(|e| e.problem);
+        assert_eq!(problem("IS0123456789abcdefABCDEF0123456789"), Some(super::SidProblem::Prefix));
+        assert_eq!(problem("BS0123456789abcdefABCDEF012345678g"), Some(super::SidProblem::Digits));
+        assert_eq!(problem("alice.smith@example.com"), Some(super::SidProblem::Length));
+        // An identity typed where a SID belongs is never shown.
+        let error = TestSid::new("alice.smith@example.com").expect_err("not a SID");
+        assert!(!format!("{error} {error:?}").contains("alice"), "{error:?}");
     }
 }

@@ -35,7 +35,10 @@ enum Answer {
 
 /// A transport that answers from a script, in order, and records every
 /// request it is given. With the script used up it answers `404` with
-/// Twilio's error body, so a missing answer shows as a clear error.
+/// Twilio's error body, so a missing answer shows as a clear error. A
+/// scripted body longer than the client's
+/// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes) is
+/// refused as the real transport refuses it.
 #[derive(Debug, Default)]
 pub struct MockTransport {
     script: Mutex<VecDeque<Answer>>,
@@ -92,11 +95,14 @@ impl MockTransport {
 
 impl HttpClient for MockTransport {
     fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        let max_body = request.max_body;
         if let Ok(mut requests) = self.requests.lock() {
             requests.push(request);
         }
         let answer = self.script.lock().ok().and_then(|mut s| s.pop_front());
         let outcome = match answer {
+            // As the real transport does, a body past the client's limit is refused.
+            Some(Answer::Response(response)) if response.body.len() > max_body => Err(TransportError::TooLarge),
             Some(Answer::Response(response)) => Ok(response),
             Some(Answer::ConnectError) => Err(TransportError::Connect("connection refused (scripted)".into())),
             Some(Answer::Timeout) => Err(TransportError::Timeout),
@@ -142,5 +148,25 @@ mod tests {
         let fourth = client.send_json::<serde_json::Value>(request()).await;
         assert_eq!(fourth.expect_err("script used up").status(), Some(404));
         assert_eq!(mock.requests().len(), 4);
+    }
+
+    #[tokio::test]
+    async fn the_response_limit_holds_for_scripted_bodies() {
+        let mock = Arc::new(MockTransport::new());
+        mock.push_json(200, serde_json::json!({"a": "0123456789"}))
+            .push_json(200, serde_json::json!({"a": "0123456789"}));
+        let client = |limit| {
+            Client::builder(Credentials::auth_token("AC1", "token"))
+                .transport(mock.clone())
+                .max_response_bytes(limit)
+                .build()
+                .expect("builds")
+        };
+        let request = || Request::new(Method::Get, "https://chat.twilio.com");
+        // `{"a":"0123456789"}` is 18 bytes.
+        let small = client(17).send_json::<serde_json::Value>(request()).await;
+        assert!(matches!(small, Err(Error::ResponseTooLarge { limit: 17 })), "{small:?}");
+        let fits = client(18).send_json::<serde_json::Value>(request()).await;
+        assert!(fits.is_ok(), "{fits:?}");
     }
 }

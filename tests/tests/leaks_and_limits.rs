@@ -122,9 +122,12 @@ async fn identities_stay_out_of_debug_and_errors() {
     );
     assert!(shown.contains("url: Some([redacted])") && shown.contains("items: ["), "{shown}");
 
-    // A password in the base URL.
-    let with_password = builder("http://user:hunter2@127.0.0.1:9/").build().expect("builds");
-    assert!(!format!("{with_password:?}").contains("hunter2"), "{with_password:?}");
+    // A password in the base URL is refused (it would send a second
+    // Authorization header), without showing it.
+    let with_password = twilio_bindings::runtime::Client::builder(Credentials::auth_token("AC1", "t"))
+        .base_url("http://user:hunter2@127.0.0.1:9/")
+        .expect_err("credentials in a base URL are refused");
+    assert!(!format!("{with_password} {with_password:?}").contains("hunter2"), "{with_password:?}");
     let bad = twilio_bindings::runtime::Client::builder(Credentials::auth_token("AC1", "t"))
         .base_url("ftp://user:hunter2@host");
     assert!(!bad.expect_err("not http").to_string().contains("hunter2"));
@@ -342,4 +345,90 @@ async fn paging_stops_on_urls_that_differ_in_nothing_that_matters() {
     let limit = twilio_bindings::runtime::MAX_PAGES_WITHOUT_PROGRESS;
     assert_eq!(count, limit + 1, "a page that does not move is followed {limit} times at most");
     assert_eq!(counter2.load(std::sync::atomic::Ordering::SeqCst), limit + 1);
+}
+
+/// Twilio's own example of a user binding: `links.user` ends in the
+/// identity the binding was listed under.
+fn twilio_example_binding() -> serde_json::Value {
+    serde_json::json!({
+        "sid": BINDING,
+        "service_sid": SERVICE,
+        "identity": IDENTITY,
+        "endpoint": "endpoint-of-alice",
+        "url": format!("https://chat.twilio.com/v2/Services/{SERVICE}/Users/{IDENTITY}/Bindings/{BINDING}"),
+        "links": {"user": format!("https://chat.twilio.com/v2/Services/{SERVICE}/Users/{IDENTITY}")},
+    })
+}
+
+#[tokio::test]
+async fn links_and_urls_show_no_identity_in_debug() {
+    let binding: twilio_bindings::chat_v2::Binding =
+        serde_json::from_value(twilio_example_binding()).expect("decodes");
+    let shown = format!("{binding:?}");
+    assert!(!shown.contains("alice"), "{shown}");
+    assert!(shown.contains(&format!("/v2/Services/{SERVICE}/Users/[redacted]")), "{shown}");
+    // The fields keep what Twilio sent.
+    assert!(
+        binding.links.as_ref().is_some_and(|l| l["user"].as_str().is_some_and(|u| u.ends_with(IDENTITY)))
+    );
+
+    let server = MockServer::start().await;
+    let body = serde_json::json!({"bindings": [twilio_example_binding()], "meta": {"page": 0, "next_page_url": null}});
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&server).await;
+    let page =
+        client(&server.uri()).chat_v2().service(service()).bindings().list().send().await.expect("page");
+    let shown = format!("{page:?}");
+    assert!(!shown.contains("alice") && shown.contains("[redacted]"), "{shown}");
+}
+
+#[tokio::test]
+async fn twilio_messages_lose_the_identities_the_call_sent() {
+    let server = MockServer::start().await;
+    let message = format!(
+        "The requested resource /v2/Services/{SERVICE}/Users/{}/Bindings was not found",
+        IDENTITY.replace('@', "%40")
+    );
+    let body = serde_json::json!({"code": 20404, "message": message, "status": 404});
+    Mock::given(any()).respond_with(ResponseTemplate::new(404).set_body_json(body)).mount(&server).await;
+    let error = client(&server.uri())
+        .chat_v2()
+        .service(service())
+        .user(IDENTITY)
+        .user_bindings()
+        .list()
+        .send()
+        .await
+        .expect_err("404");
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("alice"), "{shown}");
+    assert!(shown.contains("/Users/[redacted]/Bindings was not found"), "{shown}");
+    let api = error.api().expect("Twilio's error");
+    assert!(api.raw_message().is_some_and(|m| m.contains("alice")), "the raw message is kept");
+
+    // A filter value quoted back is redacted too.
+    let filtered = client(&server.uri())
+        .chat_v2()
+        .service(service())
+        .bindings()
+        .list()
+        .identity([IDENTITY])
+        .send()
+        .await
+        .expect_err("404");
+    assert!(!format!("{filtered}").contains("alice"), "{filtered}");
+}
+
+#[tokio::test]
+async fn a_hand_built_path_cannot_climb() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({})))
+        .mount(&server)
+        .await;
+    let client = client(&server.uri());
+    let mut request = Request::new(twilio_bindings::runtime::Method::Get, "https://chat.twilio.com");
+    request.push_path("/v1/../../etc/passwd");
+    let error = client.runtime().send_json::<serde_json::Value>(request).await.expect_err("refused");
+    assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
+    assert!(server.received_requests().await.unwrap_or_default().is_empty(), "nothing was sent");
 }

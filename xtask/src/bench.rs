@@ -342,7 +342,7 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
     ];
 
     let mut out = String::new();
-    eprintln!("bench: the generator's stages, in process");
+    crate::tell!("bench: the generator's stages, in process");
     let _ = writeln!(
         out,
         "## Generator, in process (ms; medians of {runs} runs, or for the corpus row the sum of each spec's median of {} runs)\n",
@@ -380,7 +380,7 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
         );
     }
 
-    eprintln!("bench: against progenitor and the parse floor, whole processes");
+    crate::tell!("bench: against progenitor and the parse floor, whole processes");
     out.push_str(&side_by_side(root, &fragments, &upstream, &corpus, quick)?);
 
     let _ = writeln!(out, "\n## Generated code\n");
@@ -406,7 +406,7 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
     );
 
     if !quick {
-        eprintln!("bench: compile times, clean builds");
+        crate::tell!("bench: compile times, clean builds");
         let _ = writeln!(out, "\n## Compile time (seconds, wall)\n");
         let _ = writeln!(out, "| build | time |\n|---|---:|");
         let clean = crate::target_dir(root).join("bench-clean");

@@ -83,7 +83,7 @@ pub fn run(root: &Path, dirs: &[(PathBuf, bool)], build: bool) -> Result<(Vec<Ro
         rows.push(match outcome {
             Ok(report) => {
                 for line in report.skipped.iter().chain(&report.warnings) {
-                    eprintln!("{line}");
+                    crate::tell!("{line}");
                 }
                 let result = match report.invented.first() {
                     Some(first) => format!("numbered name: {first}"),

@@ -5,9 +5,11 @@
 pub mod bench;
 pub mod corpus;
 pub mod fuzz;
+pub mod git;
 pub mod history;
 pub mod output;
 pub mod slice;
+pub mod transaction;
 pub mod upstream;
 
 use std::collections::BTreeMap;
@@ -17,6 +19,26 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use twilio_codegen::{Input, PREAMBLE};
+
+/// Writes one line to standard output; a closed pipe (`xtask report |
+/// head -1`) is not an error: the rest is dropped and the program goes on
+/// to end normally.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::writeln!(::std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Writes one line to standard error, like [`say!`].
+#[macro_export]
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::writeln!(::std::io::stderr(), $($arg)*);
+    }};
+}
 
 /// The workspace root: the parent of the running package (`xtask` or
 /// `tests`). Cargo sets `CARGO_MANIFEST_DIR` for `cargo run` and `cargo test`;
@@ -52,14 +74,24 @@ pub fn crate_dir(root: &Path, target: &Target) -> PathBuf {
 }
 
 /// The model that the crate in `target` was last generated from, with its
-/// name lock, if there is one: the old side of a change report.
+/// name lock: the old side of a change report. `None` when there is none
+/// (a new crate); an error, naming the file and how to rebuild it, when it
+/// cannot be read as a model.
 pub fn generated_model(
     root: &Path,
     target: &Target,
-) -> Option<(twilio_codegen::model::Api, twilio_codegen::naming::NameLock)> {
+) -> Result<Option<(twilio_codegen::model::Api, twilio_codegen::naming::NameLock)>, Failure> {
     let path = crate_dir(root, target).join(GENERATED_DIR).join(MODEL);
-    let api = serde_json::from_str(&fs::read_to_string(path).ok()?).ok()?;
-    Some((api, name_lock(root, target).unwrap_or_default()))
+    let Some(text) = read_text_if_exists(&path, MAX_OWN_FILE)? else { return Ok(None) };
+    let api = serde_json::from_str(&text).map_err(|e| {
+        Failure::Io(
+            path.clone(),
+            io::Error::other(format!(
+                "is not the model `cargo xtask codegen` writes ({e}); run `cargo xtask codegen` to rebuild it"
+            )),
+        )
+    })?;
+    Ok(Some((api, name_lock(root, target)?)))
 }
 
 /// The version in a crate's `Cargo.toml`, or the workspace's when it
@@ -162,12 +194,65 @@ pub fn fuzz_seeds(root: &Path) -> Result<Vec<Input>, Failure> {
     read_specs(root, &paths)
 }
 
+/// The most bytes a spec may have (the generator's own limit).
+pub const MAX_SPEC: u64 = twilio_codegen::structure::MAX_BYTES as u64;
+
+/// The most bytes a file the generator wrote may have when it is read back
+/// (model, lock, manifest, provenance, changelog, generated code): far above
+/// what it writes, even for Twilio's largest API.
+pub const MAX_OWN_FILE: u64 = 64 * 1024 * 1024;
+
+/// Reads at most `limit` bytes of the regular file at `path` (a symlink to
+/// one is followed), refusing devices, FIFOs and sockets before reading
+/// (a FIFO is opened without blocking, then refused), and a file longer
+/// than `limit` after reading `limit + 1` bytes: a file that is
+/// `/dev/zero`, or grows while read, costs at most that much memory.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, Failure> {
+    use std::io::Read as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let refuse = |why: String| Failure::Io(path.to_path_buf(), io::Error::other(why));
+    let meta = fs::metadata(path).map_err(|e| Failure::Io(path.to_path_buf(), e))?;
+    if !meta.is_file() {
+        return Err(refuse("is not a regular file; refusing to read it".to_owned()));
+    }
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| Failure::Io(path.to_path_buf(), e))?;
+    // The path may have changed between the two looks: trust the open file.
+    let opened = file.metadata().map_err(|e| Failure::Io(path.to_path_buf(), e))?;
+    if !opened.is_file() {
+        return Err(refuse("is not a regular file; refusing to read it".to_owned()));
+    }
+    let mut bytes = Vec::with_capacity(opened.len().min(limit) as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| Failure::Io(path.to_path_buf(), e))?;
+    if bytes.len() as u64 > limit {
+        return Err(refuse(format!("is larger than {limit} bytes; refusing to read it")));
+    }
+    Ok(bytes)
+}
+
+/// [`read_bounded`] as UTF-8 text.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, Failure> {
+    String::from_utf8(read_bounded(path, limit)?)
+        .map_err(|_| Failure::Io(path.to_path_buf(), io::Error::other("is not UTF-8 text")))
+}
+
+/// [`read_text`], with `None` for a file that does not exist.
+pub fn read_text_if_exists(path: &Path, limit: u64) -> Result<Option<String>, Failure> {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        _ => read_text(path, limit).map(Some),
+    }
+}
+
 /// Reads spec files, naming each relative to `root` where possible.
 pub fn read_specs(root: &Path, paths: &[PathBuf]) -> Result<Vec<Input>, Failure> {
     paths
         .iter()
         .map(|path| {
-            let text = fs::read_to_string(path).map_err(|e| Failure::Io(path.clone(), e))?;
+            let text = read_text(path, MAX_SPEC)?;
             let name = path.strip_prefix(root).unwrap_or(path).display().to_string();
             Ok(Input { name, text })
         })
@@ -203,6 +288,42 @@ pub fn codegen(root: &Path, inputs: &[Input], target: &Target, mode: Mode) -> Re
     write_output(root, inputs, &output, target, mode)
 }
 
+/// Plans writing what one generator run produced into `target`, with the
+/// model, the name lock and the manifest beside it, refusing anything that
+/// would touch a file the generator did not write. `provenance` is the
+/// record the checked-in crate's docs name (the stored one when `None`).
+pub fn plan_output(
+    root: &Path,
+    inputs: &[Input],
+    output: &twilio_codegen::Output,
+    target: &Target,
+    provenance: Option<&upstream::Provenance>,
+) -> Result<output::Plan, Failure> {
+    let crate_dir = crate_dir(root, target);
+    let mut files: Vec<(PathBuf, String)> =
+        output.files.iter().map(|(name, text)| (Path::new(GENERATED_DIR).join(name), text.clone())).collect();
+    // The model the code came from: the old side of the next change report.
+    let model = serde_json::to_string_pretty(&output.api).unwrap_or_default() + "\n";
+    files.push((Path::new(GENERATED_DIR).join(MODEL), model));
+    let lock = serde_json::to_string_pretty(&output.names).unwrap_or_default() + "\n";
+    files.push((PathBuf::from(NAME_LOCK), lock));
+    // The checked-in crate says which upstream specs it was generated from.
+    if let Target::Workspace = target {
+        let markdown = match provenance {
+            Some(provenance) => upstream::provenance_markdown(provenance),
+            None => upstream::provenance_markdown(&upstream::provenance(root)?),
+        };
+        files.push((Path::new(GENERATED_DIR).join("upstream.md"), markdown));
+    }
+    match target {
+        Target::Standalone(dir) => files.extend(scaffold(root, dir, inputs, true)),
+        Target::Member(dir) => files.extend(scaffold(root, dir, inputs, false)),
+        Target::Workspace => {}
+    }
+    let wanted: BTreeMap<PathBuf, String> = files.into_iter().collect();
+    output::plan(&crate_dir, &wanted)
+}
+
 /// Writes (or checks) what one generator run produced, with the model, the
 /// name lock and the manifest beside it.
 pub fn write_output(
@@ -213,26 +334,7 @@ pub fn write_output(
     mode: Mode,
 ) -> Result<Report, Failure> {
     let crate_dir = crate_dir(root, target);
-    let mut files: Vec<(PathBuf, String)> = output
-        .files
-        .iter()
-        .map(|(name, text)| (crate_dir.join(GENERATED_DIR).join(name), text.clone()))
-        .collect();
-    // The model the code came from: the old side of the next change report.
-    let model = serde_json::to_string_pretty(&output.api).unwrap_or_default() + "\n";
-    files.push((crate_dir.join(GENERATED_DIR).join(MODEL), model));
-    let lock = serde_json::to_string_pretty(&output.names).unwrap_or_default() + "\n";
-    files.push((crate_dir.join(NAME_LOCK), lock));
-    // The checked-in crate says which upstream specs it was generated from.
-    if let Target::Workspace = target {
-        files.push((crate_dir.join(GENERATED_DIR).join("upstream.md"), upstream::provenance_markdown(root)?));
-    }
-    match target {
-        Target::Standalone(dir) => files.extend(scaffold(root, dir, inputs, true)),
-        Target::Member(dir) => files.extend(scaffold(root, dir, inputs, false)),
-        Target::Workspace => {}
-    }
-
+    let plan = plan_output(root, inputs, output, target, None)?;
     let mut report = Report {
         lines: output.files.values().map(|t| t.lines().count()).sum(),
         operations: output
@@ -261,12 +363,6 @@ pub fn write_output(
         ..Report::default()
     };
     let display = |path: &Path| path.strip_prefix(root).unwrap_or(path).display().to_string();
-
-    let wanted: BTreeMap<PathBuf, String> = files
-        .into_iter()
-        .map(|(path, text)| (path.strip_prefix(&crate_dir).map(Path::to_path_buf).unwrap_or(path), text))
-        .collect();
-    let plan = output::plan(&crate_dir, &wanted)?;
     report.unchanged = plan.unchanged;
     report.changed = plan.changed.iter().map(|(rel, _)| display(&crate_dir.join(rel))).collect();
     // The manifest follows the files; on its own it is stale only when they are not.
@@ -309,7 +405,9 @@ fn scaffold(root: &Path, dir: &Path, inputs: &[Input], own_workspace: bool) -> V
     );
     let mut sources = String::new();
     for input in inputs {
-        let _ = write!(sources, "\n//! - `{}`", input.name.replace('`', "'").replace(['\n', '\r'], " "));
+        // File names are text like any other: one sanitized code span.
+        let name = twilio_codegen::docs::sanitize(&twilio_codegen::docs::code(&input.name));
+        let _ = write!(sources, "\n//! - {name}");
     }
     let lib = format!(
         "{PREAMBLE}\n\
@@ -321,5 +419,5 @@ fn scaffold(root: &Path, dir: &Path, inputs: &[Input], own_workspace: bool) -> V
          pub use generated::*;\n\
          pub use twilio_runtime as runtime;\n"
     );
-    vec![(dir.join("Cargo.toml"), manifest), (dir.join("src/lib.rs"), lib)]
+    vec![(PathBuf::from("Cargo.toml"), manifest), (PathBuf::from("src/lib.rs"), lib)]
 }

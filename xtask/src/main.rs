@@ -49,10 +49,21 @@ enum Command {
     /// goes into generated/CHANGELOG.md. Nothing changes if a spec fails to
     /// load; running it again with the same input changes nothing.
     UpdateSpec {
-        /// A twilio-oai checkout, or upstream spec files (a name ending in
-        /// twilio_chat_v2.yaml or twilio_conversations_v1.yaml).
-        #[arg(long, required = true, num_args = 1..)]
+        /// A twilio-oai checkout, or upstream spec files (named
+        /// twilio_chat_v2.yaml or twilio_conversations_v1.yaml, or
+        /// DATE_COMMIT_ before either). The commit and date come from the
+        /// checkout's git objects (git is never run), else from the name.
+        #[arg(long, num_args = 1.., required_unless_present = "finish")]
         from: Vec<PathBuf>,
+        /// The upstream commit the files were taken from (7 to 40 hex digits).
+        #[arg(long)]
+        commit: Option<String>,
+        /// The date of that commit (YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<String>,
+        /// Only finish (or roll back) an update that was interrupted.
+        #[arg(long, conflicts_with_all = ["from", "commit", "date"])]
+        finish: bool,
     },
     /// Cuts the Bindings fragments in spec/ out of the upstream specs in
     /// spec/upstream/.
@@ -147,7 +158,9 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Codegen { check, quiet, specs } => run_codegen(check, quiet, specs),
         Command::Report { specs } => run_report(specs),
-        Command::UpdateSpec { from } => run_update(&from),
+        Command::UpdateSpec { from, commit, date, finish } => {
+            run_update(&from, upstream::Given { commit, date }, finish)
+        }
         Command::Slice => run_slice(),
         Command::History { files } => run_history(files),
         Command::Corpus { dir, hostile, no_build } => run_corpus(dir, hostile, !no_build),
@@ -158,7 +171,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("{message}");
+            xtask::tell!("{message}");
             ExitCode::FAILURE
         }
     }
@@ -169,12 +182,26 @@ fn run_codegen(check: bool, quiet: bool, specs: Specs) -> Result<(), String> {
     let started = Instant::now();
     let root = root();
     let (inputs, target) = specs.resolve()?;
-    // The old model is for the change report, which only a write prints.
-    let old = if mode == Mode::Write { xtask::generated_model(&root, &target) } else { None };
+    if matches!(target, Target::Workspace) && xtask::transaction::pending(&root) {
+        return Err(format!(
+            "error: an update of the specs was interrupted ({}/ is left): run `cargo xtask update-spec --finish`",
+            xtask::transaction::JOURNAL
+        ));
+    }
+    // The old model is for the change report, which only a write prints; a
+    // broken one is rebuilt by this run, so it only costs the report.
+    let old = match (mode, xtask::generated_model(&root, &target)) {
+        (Mode::Write, Ok(old)) => old,
+        (Mode::Write, Err(error)) => {
+            xtask::tell!("warning: no change report: {error}");
+            None
+        }
+        (Mode::Check, _) => None,
+    };
     let output = xtask::generate(&root, &inputs, &target).map_err(|e| e.to_string())?;
     let report = xtask::write_output(&root, &inputs, &output, &target, mode).map_err(|e| e.to_string())?;
     for line in report.skipped.iter().chain(&report.warnings) {
-        eprintln!("{line}");
+        xtask::tell!("{line}");
     }
     if mode == Mode::Check {
         let stale: Vec<String> = report
@@ -200,14 +227,14 @@ fn run_codegen(check: bool, quiet: bool, specs: Specs) -> Result<(), String> {
         if let Some((old_api, old_names)) = old {
             let changes = twilio_codegen::diff::diff(&old_api, &old_names, &output.api, &output.names);
             if !changes.is_empty() {
-                eprintln!(
+                xtask::tell!(
                     "{}",
                     twilio_codegen::diff::render(&changes, &xtask::crate_version(&root, &target))
                 );
             }
         }
         let verb = if mode == Mode::Check { "checked" } else { "generated" };
-        eprintln!(
+        xtask::tell!(
             "{verb} {} files ({} lines) from {} specs in {:.1} ms: {} changed, {} removed, {} skipped operations",
             report.changed.len() + report.unchanged,
             report.lines,
@@ -224,22 +251,41 @@ fn run_codegen(check: bool, quiet: bool, specs: Specs) -> Result<(), String> {
 fn run_report(specs: Specs) -> Result<(), String> {
     let root = root();
     let (inputs, target) = specs.resolve()?;
-    let old = xtask::generated_model(&root, &target).ok_or(
+    let old = xtask::generated_model(&root, &target).map_err(|e| e.to_string())?.ok_or(
         "no model of the generated crate (src/generated/model.json): run `cargo xtask codegen` first",
     )?;
     let new = xtask::generate(&root, &inputs, &target).map_err(|e| e.to_string())?;
     let changes = twilio_codegen::diff::diff(&old.0, &old.1, &new.api, &new.names);
-    println!("{}", twilio_codegen::diff::render(&changes, &xtask::crate_version(&root, &target)));
+    xtask::say!("{}", twilio_codegen::diff::render(&changes, &xtask::crate_version(&root, &target)));
     Ok(())
 }
 
-fn run_update(from: &[PathBuf]) -> Result<(), String> {
+fn run_update(from: &[PathBuf], given: upstream::Given, finish: bool) -> Result<(), String> {
+    use xtask::transaction::Recovery;
     let root = root();
-    let incoming = upstream::find(from).map_err(|e| format!("error: {e}"))?;
-    let update = upstream::update(&root, &incoming).map_err(|e| e.to_string())?;
-    println!("{}", update.report);
-    for file in &update.written {
-        eprintln!("wrote {file}");
+    let recovered = if finish {
+        xtask::transaction::recover(&root, &mut |_| Ok(())).map_err(|e| e.to_string())?
+    } else {
+        let incoming = upstream::find_given(from, &given).map_err(|e| format!("error: {e}"))?;
+        for spec in &incoming {
+            if let Some(note) = &spec.note {
+                xtask::tell!("{}: {}", spec.from.display(), twilio_codegen::docs::plain(note));
+            }
+        }
+        let update = upstream::update(&root, &incoming).map_err(|e| e.to_string())?;
+        xtask::say!("{}", update.report);
+        for file in &update.written {
+            xtask::tell!("wrote {file}");
+        }
+        update.recovered
+    };
+    match recovered {
+        Recovery::Nothing if finish => xtask::tell!("no interrupted update to finish"),
+        Recovery::Nothing => {}
+        Recovery::RolledBack => {
+            xtask::tell!("an interrupted update had changed nothing: its journal is removed")
+        }
+        Recovery::Finished => xtask::tell!("an interrupted update is finished"),
     }
     Ok(())
 }
@@ -251,7 +297,7 @@ fn run_slice() -> Result<(), String> {
     for (file, text) in fragments {
         let target = root.join("spec").join(&file);
         std::fs::write(&target, text).map_err(|e| format!("{}: {e}", target.display()))?;
-        eprintln!("wrote spec/{file} from {}", upstream::UPSTREAM_DIR);
+        xtask::tell!("wrote spec/{file} from {}", upstream::UPSTREAM_DIR);
     }
     Ok(())
 }
@@ -306,11 +352,15 @@ fn run_history(files: Vec<PathBuf>) -> Result<(), String> {
         files
     };
     let rows = xtask::history::run(&root, &files).map_err(|e| e.to_string())?;
-    println!("| version | breaking | non-breaking | build (s) | result |\n|---|---:|---:|---:|---|");
+    xtask::say!("| version | breaking | non-breaking | build (s) | result |\n|---|---:|---:|---:|---|");
     for row in &rows {
-        println!(
+        xtask::say!(
             "| {} | {} | {} | {:.1} | {} |",
-            row.version, row.breaking, row.compatible, row.seconds, row.result
+            row.version,
+            row.breaking,
+            row.compatible,
+            row.seconds,
+            row.result
         );
     }
     let failed: Vec<&str> = rows.iter().filter(|r| r.result != "ok").map(|r| r.version.as_str()).collect();
@@ -327,9 +377,9 @@ fn run_corpus(dirs: Vec<PathBuf>, hostile: Vec<PathBuf>, build: bool) -> Result<
     let started = Instant::now();
     let (rows, found) = corpus::run(&root, &dirs, build).map_err(|e| e.to_string())?;
     let table = corpus::table(&rows, &found);
-    println!("{table}");
+    xtask::say!("{table}");
     let _ = std::fs::write(xtask::target_dir(&root).join("corpus/report.md"), &table);
-    eprintln!("corpus: {} specs in {:.1} s", rows.len(), started.elapsed().as_secs_f64());
+    xtask::tell!("corpus: {} specs in {:.1} s", rows.len(), started.elapsed().as_secs_f64());
     let failed: Vec<&str> = rows.iter().filter(|r| !r.passed()).map(|r| r.name.as_str()).collect();
     if !found.doctests.is_empty() {
         return Err(format!("spec text became doctests:\n{}", found.doctests.join("\n")));
@@ -356,7 +406,7 @@ fn run_fuzz(seconds: u64, seed: Option<u64>) -> Result<(), String> {
         xtask::fuzz::PER_MUTANT,
     );
     let elapsed = started.elapsed().as_secs_f64();
-    eprintln!(
+    xtask::tell!(
         "fuzz: seed {seed}: {} executions in {elapsed:.1} s ({:.0}/s): {} generated, {} rejected, {} findings",
         stats.executions,
         stats.executions as f64 / elapsed.max(1e-9),
@@ -445,7 +495,7 @@ fn run_bench(quick: bool) -> Result<(), String> {
     }
     let started = Instant::now();
     let generator = xtask::bench::run(&root, quick)?;
-    eprintln!("bench: the client, against a hand-written loop");
+    xtask::tell!("bench: the client, against a hand-written loop");
     let client = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .current_dir(&root)
         .args(["bench", "--quiet", "-p", "tests", "--bench", "client"])
@@ -475,6 +525,6 @@ fn run_bench(quick: bool) -> Result<(), String> {
         String::from_utf8_lossy(&client.stdout)
     );
     std::fs::write(root.join("BENCHMARKS.md"), text).map_err(|e| e.to_string())?;
-    eprintln!("wrote BENCHMARKS.md in {:.0} s", started.elapsed().as_secs_f64());
+    xtask::tell!("wrote BENCHMARKS.md in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -35,6 +35,8 @@ pub struct Plan {
     manifest: BTreeMap<PathBuf, String>,
     /// Whether the manifest on disk differs from the one after the run.
     pub manifest_changed: bool,
+    /// The manifest on disk.
+    old: BTreeMap<PathBuf, String>,
 }
 
 /// The SHA-256 of `bytes` in lowercase hex.
@@ -59,9 +61,7 @@ pub fn plan(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Plan, Failu
         Ok(_) => match read_manifest(dir)? {
             Some(manifest) => manifest,
             None => {
-                let empty =
-                    fs::read_dir(dir).map_err(|e| Failure::Io(dir.to_path_buf(), e))?.next().is_none();
-                if !empty {
+                if !holds_no_files(dir).map_err(|e| Failure::Io(dir.to_path_buf(), e))? {
                     return Err(refuse(
                         dir,
                         format!(
@@ -102,7 +102,9 @@ pub fn plan(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Plan, Failu
         plan.manifest.insert(rel.clone(), hash);
     }
     for (rel, listed) in &old {
-        if files.contains_key(rel) {
+        // Only generated modules are ever removed, whatever the manifest
+        // says: a listed `Cargo.toml` or `lib.rs` is dropped from it, not deleted.
+        if files.contains_key(rel) || !rel.starts_with(crate::GENERATED_DIR) {
             continue;
         }
         let path = dir.join(rel);
@@ -119,17 +121,33 @@ pub fn plan(dir: &Path, files: &BTreeMap<PathBuf, String>) -> Result<Plan, Failu
         }
     }
     plan.manifest_changed = plan.manifest != old;
+    plan.old = old;
     Ok(plan)
+}
+
+impl Plan {
+    /// The files to write, relative to the directory, the manifest last.
+    pub fn writes(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut writes: Vec<(PathBuf, Vec<u8>)> =
+            self.changed.iter().map(|(rel, text)| (rel.clone(), text.clone().into_bytes())).collect();
+        if self.manifest_changed {
+            writes.push((PathBuf::from(MANIFEST), manifest_text(&self.manifest).into_bytes()));
+        }
+        writes
+    }
+
+    /// The files to remove, relative to the directory, with the SHA-256 of
+    /// the content they hold.
+    pub fn removals(&self) -> Vec<(PathBuf, String)> {
+        self.stale.iter().map(|rel| (rel.clone(), self.old.get(rel).cloned().unwrap_or_default())).collect()
+    }
 }
 
 /// Writes the plan with [`write_all`], manifest included, then deletes the
 /// stale files.
 pub fn apply(dir: &Path, plan: &Plan) -> Result<(), Failure> {
-    let mut writes: Vec<(PathBuf, Vec<u8>)> =
-        plan.changed.iter().map(|(rel, text)| (dir.join(rel), text.clone().into_bytes())).collect();
-    if plan.manifest_changed {
-        writes.push((dir.join(MANIFEST), manifest_text(&plan.manifest).into_bytes()));
-    }
+    let writes: Vec<(PathBuf, Vec<u8>)> =
+        plan.writes().into_iter().map(|(rel, bytes)| (dir.join(rel), bytes)).collect();
     write_all(&writes)?;
     for rel in &plan.stale {
         let path = dir.join(rel);
@@ -138,17 +156,35 @@ pub fn apply(dir: &Path, plan: &Plan) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Whether `dir` holds nothing but (nested) empty folders, as a failed run
+/// into a new directory may leave it. Symlinks count as files.
+fn holds_no_files(dir: &Path) -> io::Result<bool> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if !kind.is_dir() || !holds_no_files(&entry.path())? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Writes every file to an exclusive temporary beside it, then renames
 /// them all into place; a failure while staging removes the temporaries and
-/// leaves every file as it was.
+/// the folders it made, and leaves every file as it was.
 pub fn write_all(writes: &[(PathBuf, Vec<u8>)]) -> Result<(), Failure> {
     let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
+    let mut made: Vec<PathBuf> = Vec::new();
     for (path, bytes) in writes {
-        match stage(path, bytes) {
+        match stage(path, bytes, &mut made) {
             Ok(temp) => staged.push((temp, path)),
             Err(error) => {
                 for (temp, _) in &staged {
                     let _ = fs::remove_file(temp);
+                }
+                // Deepest first; a folder that is not empty stays.
+                for dir in made.iter().rev() {
+                    let _ = fs::remove_dir(dir);
                 }
                 return Err(Failure::Io(path.clone(), error));
             }
@@ -162,9 +198,12 @@ pub fn write_all(writes: &[(PathBuf, Vec<u8>)]) -> Result<(), Failure> {
 
 /// Writes `bytes` to a new temporary file beside `path`, never reusing or
 /// following an existing one.
-fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+fn stage(path: &Path, bytes: &[u8], made: &mut Vec<PathBuf>) -> io::Result<PathBuf> {
     let parent = path.parent().ok_or_else(|| io::Error::other("no parent directory"))?;
+    let missing: Vec<PathBuf> =
+        parent.ancestors().take_while(|a| !a.exists()).map(Path::to_path_buf).collect();
     fs::create_dir_all(parent)?;
+    made.extend(missing.into_iter().rev());
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     for attempt in 0..100 {
         let temp = parent.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
@@ -184,9 +223,21 @@ fn stage(path: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
     Err(io::Error::other("could not create a temporary file"))
 }
 
+/// The process id in the name of a temporary that [`write_all`] makes
+/// (`.NAME.PID.N.tmp`), if `name` is one.
+pub fn temporary_pid(name: &str) -> Option<u32> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let mut parts = inner.rsplitn(3, '.');
+    let attempt = parts.next()?;
+    let pid = parts.next()?;
+    let file = parts.next()?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(attempt) && digits(pid) && !file.is_empty()).then(|| pid.parse().ok()).flatten()
+}
+
 /// Refuses a path whose directories inside `dir` include a symlink or a
 /// file, or that leaves `dir`.
-fn check_parents(dir: &Path, rel: &Path) -> Result<(), Failure> {
+pub fn check_parents(dir: &Path, rel: &Path) -> Result<(), Failure> {
     if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return Err(refuse(&dir.join(rel), "is not a plain path inside the output directory"));
     }
@@ -217,7 +268,7 @@ fn existing(path: &Path) -> Result<Option<Vec<u8>>, Failure> {
             Err(refuse(path, "is a symlink; the generator never writes or deletes through one"))
         }
         Ok(meta) if !meta.is_file() => Err(refuse(path, "is not a regular file")),
-        Ok(_) => fs::read(path).map(Some).map_err(|e| Failure::Io(path.to_path_buf(), e)),
+        Ok(_) => crate::read_bounded(path, crate::MAX_OWN_FILE).map(Some),
     }
 }
 
@@ -227,7 +278,7 @@ fn read_manifest(dir: &Path) -> Result<Option<BTreeMap<PathBuf, String>>, Failur
     if existing(&path)?.is_none() {
         return Ok(None);
     }
-    let text = fs::read_to_string(&path).map_err(|e| Failure::Io(path.clone(), e))?;
+    let text = crate::read_text(&path, crate::MAX_OWN_FILE)?;
     let mut entries = BTreeMap::new();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let (hash, rel) = line

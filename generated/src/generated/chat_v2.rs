@@ -9,6 +9,10 @@ use twilio_runtime as rt;
 /// The base URL of every operation in this module.
 pub const SERVER: &str = "https://chat.twilio.com";
 
+/// The words of this API's paths: what `Debug` shows of a URL
+/// besides its host and SIDs (other segments can be identities).
+const PATH_WORDS: &[&str] = &["Bindings", "Services", "Users", "v2"];
+
 /// Twilio - Chat, at `https://chat.twilio.com/v2`.
 ///
 /// Its methods lead to the resources of this API.
@@ -776,8 +780,8 @@ impl std::fmt::Debug for Binding {
             .field("credential_sid", &self.credential_sid)
             .field("binding_type", &self.binding_type)
             .field("message_types", &self.message_types)
-            .field("url", &self.url)
-            .field("links", &self.links)
+            .field("url", &rt::redact::ShownUrls(&self.url, PATH_WORDS))
+            .field("links", &rt::redact::ShownUrls(&self.links, PATH_WORDS))
             .finish_non_exhaustive()
     }
 }
@@ -857,7 +861,7 @@ impl std::fmt::Debug for UserBinding {
             .field("credential_sid", &self.credential_sid)
             .field("binding_type", &self.binding_type)
             .field("message_types", &self.message_types)
-            .field("url", &self.url)
+            .field("url", &rt::redact::ShownUrls(&self.url, PATH_WORDS))
             .finish_non_exhaustive()
     }
 }

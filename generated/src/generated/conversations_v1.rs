@@ -9,6 +9,10 @@ use twilio_runtime as rt;
 /// The base URL of every operation in this module.
 pub const SERVER: &str = "https://conversations.twilio.com";
 
+/// The words of this API's paths: what `Debug` shows of a URL
+/// besides its host and SIDs (other segments can be identities).
+const PATH_WORDS: &[&str] = &["Bindings", "Services", "v1"];
+
 /// Twilio - Conversations, at `https://conversations.twilio.com/v1`.
 ///
 /// Its methods lead to the resources of this API.
@@ -399,7 +403,7 @@ impl std::fmt::Debug for ServiceBinding {
             .field("identity", &rt::Redacted)
             .field("binding_type", &self.binding_type)
             .field("message_types", &self.message_types)
-            .field("url", &self.url)
+            .field("url", &rt::redact::ShownUrls(&self.url, PATH_WORDS))
             .finish_non_exhaustive()
     }
 }

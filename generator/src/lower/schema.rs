@@ -280,7 +280,9 @@ impl<'a> DomainLowering<'a, '_> {
             let owner = Owner { noun: &noun, field: field_name, site: &site };
             // Twilio's URLs arrive as text that not every URL parser accepts;
             // as strings, one odd URL never fails a whole response.
-            let ty = match self.schema(spec, property.into(), &field_at, owner)? {
+            let lowered = self.schema(spec, property.into(), &field_at, owner)?;
+            let urls = holds_urls(&lowered);
+            let ty = match lowered {
                 TypeRef::Url => TypeRef::String,
                 other => other,
             };
@@ -299,6 +301,7 @@ impl<'a> DomainLowering<'a, '_> {
                 boxed,
                 doc: docs::first_of([resolved.schema_data.description.as_deref()]),
                 pii: is_pii(&resolved.schema_data.extensions),
+                urls,
             });
         }
         Ok(TypeDef::Struct(StructDef {
@@ -307,6 +310,15 @@ impl<'a> DomainLowering<'a, '_> {
             doc: docs::first_of([schema.schema_data.description.as_deref()]),
             fields,
         }))
+    }
+}
+
+/// Whether a field's type holds URLs.
+fn holds_urls(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Url | TypeRef::UrlMap => true,
+        TypeRef::Array(inner) => holds_urls(inner),
+        _ => false,
     }
 }
 
