@@ -100,3 +100,107 @@ fn the_reader_finds_what_rustdoc_would_run() {
     assert_eq!(found.len(), 3, "{found:?}");
     assert!(found.iter().all(Option::is_some), "{found:?}");
 }
+
+/// Every code block of a Markdown text, with its info string.
+fn code_blocks(markdown: &str) -> Vec<String> {
+    Parser::new_ext(markdown, Options::ENABLE_TABLES)
+        .filter_map(|event| match event {
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(info))) => {
+                Some(info.to_string())
+            }
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Indented)) => Some(String::new()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn no_checked_in_file_makes_a_runnable_doctest() {
+    // What the generator writes from its own files (the provenance record)
+    // holds no code at all; the hand-written guide compiles its examples
+    // but never runs them.
+    let root = xtask::root();
+    let generated = root.join("generated/src/generated");
+    for entry in std::fs::read_dir(&generated).expect("generated").flatten() {
+        let path = entry.path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let blocks = if path.extension().is_some_and(|e| e == "md") { vec![text] } else { doc_blocks(&text) };
+        for block in blocks {
+            assert_eq!(code_or_html(&block), None, "{}: {block}", path.display());
+        }
+    }
+    for file in ["generated/src/lib.rs"] {
+        let text = std::fs::read_to_string(root.join(file)).expect("readable");
+        // Hand-written files may include generated Markdown: their comments only.
+        let docs: String = text
+            .lines()
+            .filter_map(|l| {
+                let t = l.trim_start();
+                t.strip_prefix("//!")
+                    .or_else(|| t.strip_prefix("///"))
+                    .map(|d| format!("{}\n", d.strip_prefix(' ').unwrap_or(d)))
+            })
+            .collect();
+        assert!(docs.contains("```"), "{file} has examples");
+        {
+            let block = docs;
+            for info in code_blocks(&block) {
+                let runs = !["no_run", "ignore", "compile_fail", "text"].iter().any(|k| info.contains(k));
+                assert!(!runs, "{file}: a doctest that runs: ```{info}");
+            }
+        }
+    }
+}
+
+#[test]
+fn provenance_text_cannot_open_a_code_block() {
+    use xtask::upstream::{Provenance, Source, provenance_markdown};
+    let hostile = "x`\n\n```\nfn main() { std::process::exit(1) }\n```\n`";
+    let source = Source {
+        path: "spec/yaml/twilio_chat_v2.yaml".to_owned(),
+        commit: hostile.to_owned(),
+        date: format!("<img src=x onerror=alert(1)>{hostile}"),
+        sha256: "0".repeat(64),
+    };
+    let provenance = Provenance {
+        repository: hostile.to_owned(),
+        license: "MIT".to_owned(),
+        files: [("twilio_chat_v2.yaml".to_owned(), source)].into(),
+    };
+    // Refused on read, by field ...
+    let error = provenance.check().expect_err("hostile fields");
+    assert!(error.contains("repository"), "{error}");
+    // ... and harmless even if it were not.
+    let markdown = provenance_markdown(&provenance);
+    assert_eq!(code_or_html(&markdown), None, "{markdown}");
+    assert_eq!(markdown.lines().count(), 1, "{markdown}");
+}
+
+#[test]
+fn a_hostile_provenance_record_stops_codegen_by_name() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile-provenance");
+    let _ = std::fs::remove_dir_all(&dir);
+    let root = xtask::root();
+    for sub in ["spec", "spec/upstream", "generated", "generated/src/generated"] {
+        std::fs::create_dir_all(dir.join(sub)).expect("dirs");
+        for entry in std::fs::read_dir(root.join(sub)).expect("readable").flatten() {
+            if entry.path().is_file() {
+                std::fs::copy(entry.path(), dir.join(sub).join(entry.file_name())).expect("copies");
+            }
+        }
+    }
+    let path = dir.join("spec/upstream/provenance.json");
+    let text = std::fs::read_to_string(&path).expect("provenance");
+    let text = text.replacen(
+        "\"twilio/twilio-oai\"",
+        "\"twilio/twilio-oai` (x)\\n\\n```\\nfn main() {}\\n```\\n\"",
+        1,
+    );
+    std::fs::write(&path, text).expect("writes");
+    let inputs = xtask::read_specs(&dir, &xtask::default_specs(&dir).expect("specs")).expect("readable");
+    for mode in [xtask::Mode::Check, xtask::Mode::Write] {
+        let error =
+            xtask::codegen(&dir, &inputs, &xtask::Target::Workspace, mode).expect_err("refused").to_string();
+        assert!(error.contains("provenance.json") && error.contains("repository"), "{error}");
+    }
+}

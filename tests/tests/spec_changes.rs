@@ -164,3 +164,71 @@ fn update_spec_regenerates_records_the_report_and_is_idempotent() {
     assert!(line.starts_with(|c: char| c.is_ascii_digit()), "no line number: {error}");
     assert_eq!(files(&dir), before, "a failed update leaves everything as it was");
 }
+
+/// Every file under `dir` but `target`-like scratch, as a map.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    files(dir)
+        .into_iter()
+        .map(|(p, b)| (p.strip_prefix(dir).map(Path::to_path_buf).unwrap_or(p), b))
+        .collect()
+}
+
+/// Leftovers an interrupted update must not leave: its journal, temporaries.
+fn litter(state: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<&PathBuf> {
+    state
+        .keys()
+        .filter(|p| {
+            p.starts_with(xtask::transaction::JOURNAL)
+                || p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".tmp"))
+        })
+        .collect()
+}
+
+#[test]
+fn update_spec_killed_at_any_step_is_finished_or_rolled_back() {
+    let history = xtask::root().join("spec/history").join(CHAT_OLD);
+    let incoming = upstream::find(std::slice::from_ref(&history)).expect("found");
+    let clean = scratch_repo("kill-clean");
+    let before = tree(&clean);
+    upstream::update(&clean, &incoming).unwrap_or_else(|e| panic!("{e}"));
+    let after = tree(&clean);
+    assert_ne!(before, after);
+
+    let mut kill_points = 0;
+    for n in 0.. {
+        let dir = scratch_repo("kill");
+        let mut steps = 0;
+        let mut hook = |step: &xtask::transaction::Step| {
+            steps += 1;
+            if steps > n { Err(std::io::Error::other(format!("killed at {step:?}"))) } else { Ok(()) }
+        };
+        let outcome = upstream::update_with(&dir, &incoming, &mut hook);
+        if outcome.is_ok() {
+            assert_eq!(tree(&dir), after, "a run that was not stopped");
+            break;
+        }
+        kill_points += 1;
+        let killed = tree(&dir);
+        // Either nothing changed yet, or the journal says how to finish.
+        let pending = xtask::transaction::pending(&dir);
+        assert!(pending || killed == before, "killed at step {n}: neither old nor pending");
+        if pending {
+            let specs = xtask::default_specs(&dir).expect("specs");
+            let inputs = xtask::read_specs(&dir, &specs).expect("readable");
+            let checked = xtask::codegen(&dir, &inputs, &xtask::Target::Workspace, xtask::Mode::Check);
+            let error = checked.expect_err("a check of an interrupted update fails").to_string();
+            assert!(error.contains("update-spec --finish"), "{error}");
+        }
+        // The next run finishes or rolls back, then updates: the result is
+        // the clean run's, with one changelog entry and no litter.
+        upstream::update(&dir, &incoming).unwrap_or_else(|e| panic!("after a kill at step {n}: {e}"));
+        let state = tree(&dir);
+        assert!(litter(&state).is_empty(), "step {n}: {:?}", litter(&state));
+        assert_eq!(state, after, "killed at step {n}, then run again");
+        let log = String::from_utf8_lossy(&state[Path::new("generated/CHANGELOG.md")]).into_owned();
+        assert_eq!(log.matches("## Unreleased").count(), 1, "{log}");
+    }
+    eprintln!("update-spec: {kill_points} kill points, each finished or rolled back");
+    // Staged files, the plan, the commit point, each move and the plan's removal.
+    assert!(kill_points >= 10, "only {kill_points} kill points");
+}

@@ -477,8 +477,11 @@ fn committer_date(line: &str) -> Option<String> {
     Some(time.format("%Y-%m-%d").to_string())
 }
 
+/// A tree's entries: name → (mode, id).
+type Entries = BTreeMap<Vec<u8>, (Vec<u8>, Id)>;
+
 /// A tree's entries by name: mode and id.
-fn tree_entries(data: &[u8]) -> io::Result<BTreeMap<Vec<u8>, (Vec<u8>, Id)>> {
+fn tree_entries(data: &[u8]) -> io::Result<Entries> {
     let mut entries = BTreeMap::new();
     let mut rest = data;
     while !rest.is_empty() {

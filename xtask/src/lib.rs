@@ -334,6 +334,14 @@ pub fn write_output(
     mode: Mode,
 ) -> Result<Report, Failure> {
     let crate_dir = crate_dir(root, target);
+    if matches!(target, Target::Workspace) && transaction::pending(root) {
+        return Err(Failure::Io(
+            root.join(transaction::JOURNAL),
+            io::Error::other(
+                "an update of the specs was interrupted here: run `cargo xtask update-spec --finish`",
+            ),
+        ));
+    }
     let plan = plan_output(root, inputs, output, target, None)?;
     let mut report = Report {
         lines: output.files.values().map(|t| t.lines().count()).sum(),

@@ -182,12 +182,6 @@ fn run_codegen(check: bool, quiet: bool, specs: Specs) -> Result<(), String> {
     let started = Instant::now();
     let root = root();
     let (inputs, target) = specs.resolve()?;
-    if matches!(target, Target::Workspace) && xtask::transaction::pending(&root) {
-        return Err(format!(
-            "error: an update of the specs was interrupted ({}/ is left): run `cargo xtask update-spec --finish`",
-            xtask::transaction::JOURNAL
-        ));
-    }
     // The old model is for the change report, which only a write prints; a
     // broken one is rebuilt by this run, so it only costs the report.
     let old = match (mode, xtask::generated_model(&root, &target)) {

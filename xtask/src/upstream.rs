@@ -317,7 +317,7 @@ fn origin(
         git::Origin::Committed { commit, date } => return (Some((commit, date)), None),
         git::Origin::Modified { head } => {
             let note = format!(
-                "the file differs from {} at commit {} of its checkout (uncommitted changes), so no commit is recorded",
+                "the file differs from {} at commit {} of its checkout (uncommitted changes), so no commit is recorded; give --commit and --date to record them",
                 name,
                 short(&head)
             );
@@ -340,7 +340,7 @@ fn origin(
                 .to_owned()
         }
     };
-    (None, Some(format!("commit and date unknown: {why}")))
+    (None, Some(format!("commit and date unknown: {why}; give --commit and --date to record them")))
 }
 
 /// What `update-spec` did.

@@ -1,0 +1,323 @@
+//! The generator's own inputs are untrusted too (security review, round 3):
+//! a checkout's git config runs nothing, inputs are read within bounds and
+//! only as regular files, names passed to `--from` are strict, a tampered
+//! manifest removes no hand-written file, a failed `--out` leaves nothing
+//! behind, and a closed stdout is no panic.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use xtask::upstream;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("untrusted").join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
+}
+
+/// Runs git to set a checkout up, with every program-running setting off,
+/// so that only the code under test could run the checkout's programs.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_COMMITTER_DATE", "2024-06-18T12:00:00+00:00")
+        .env("GIT_AUTHOR_DATE", "2024-06-18T12:00:00+00:00")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "core.fsmonitor=false"])
+        .args([
+            "-c",
+            "log.showSignature=false",
+            "-c",
+            "core.hooksPath=/dev/null",
+            "-c",
+            "commit.gpgSign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+fn chat_spec() -> String {
+    fs::read_to_string(xtask::root().join("spec/upstream/twilio_chat_v2.yaml")).expect("readable")
+}
+
+/// A checkout whose spec was last changed by its first commit; later
+/// commits change other files, and `HEAD` carries a signature.
+fn checkout(dir: &Path, pack: bool) -> String {
+    git(dir, &["init", "-q", "-b", "main"]);
+    fs::create_dir_all(dir.join("spec/yaml")).expect("dirs");
+    fs::write(dir.join("spec/yaml/twilio_chat_v2.yaml"), chat_spec()).expect("writes");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "spec"]);
+    let first = git(dir, &["rev-parse", "HEAD"]);
+    fs::write(dir.join("README.md"), "other\n").expect("writes");
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "readme"]);
+    // A signed commit, as `log.showSignature` would verify with gpg.program.
+    let tree = git(dir, &["rev-parse", "HEAD^{tree}"]);
+    let parent = git(dir, &["rev-parse", "HEAD"]);
+    let signed = format!(
+        "tree {tree}\nparent {parent}\nauthor t <t@example.com> 1718712000 +0000\n\
+         committer t <t@example.com> 1718712000 +0000\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n fake\n -----END PGP SIGNATURE-----\n\nsigned\n"
+    );
+    let signed_path = dir.join("signed.txt");
+    fs::write(&signed_path, signed).expect("writes");
+    let id = git(dir, &["hash-object", "-t", "commit", "-w", signed_path.to_str().unwrap_or_default()]);
+    fs::remove_file(&signed_path).expect("removes");
+    git(dir, &["update-ref", "refs/heads/main", &id]);
+    if pack {
+        git(dir, &["gc", "-q", "--aggressive", "--prune=now"]);
+        assert!(fs::read_dir(dir.join(".git/objects/pack")).expect("packs").count() > 0);
+    }
+    first
+}
+
+/// Makes the checkout hostile: every setting that runs a program names a
+/// script that leaves `marker` behind.
+fn make_hostile(dir: &Path, marker: &Path) {
+    let script = dir.join("evil.sh");
+    fs::write(&script, format!("#!/bin/sh\ntouch {}\ncat >/dev/null 2>&1\nexit 1\n", marker.display()))
+        .expect("writes");
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let s = script.display();
+    let config = format!(
+        "[log]\n\tshowSignature = true\n[gpg]\n\tprogram = {s}\n[gpg \"ssh\"]\n\tprogram = {s}\n\
+         [core]\n\tfsmonitor = {s}\n\tpager = {s}\n\tsshCommand = {s}\n\thooksPath = {}\n\
+         [diff]\n\texternal = {s}\n[filter \"x\"]\n\tsmudge = {s}\n\tclean = {s}\n",
+        dir.display()
+    );
+    let path = dir.join(".git/config");
+    let mut text = fs::read_to_string(&path).expect("config");
+    text.push_str(&config);
+    fs::write(&path, text).expect("writes");
+    fs::write(dir.join(".gitattributes"), "* filter=x\n").expect("writes");
+}
+
+#[test]
+fn a_hostile_checkout_runs_nothing_and_still_gives_its_commit() {
+    for pack in [false, true] {
+        let dir = scratch(if pack { "hostile-packed" } else { "hostile-loose" });
+        let repo = dir.join("twilio-oai");
+        fs::create_dir_all(&repo).expect("dirs");
+        let first = checkout(&repo, pack);
+        let marker = dir.join("ran");
+        make_hostile(&repo, &marker);
+
+        let found = upstream::find(std::slice::from_ref(&repo)).expect("found");
+        assert!(!marker.exists(), "a program named by the checkout's config ran (packed: {pack})");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].commit, Some((first.clone(), "2024-06-18".to_owned())), "{:?}", found[0].note);
+        // The file given by name is found in its checkout too.
+        let file = repo.join("spec/yaml/twilio_chat_v2.yaml");
+        let found = upstream::find(std::slice::from_ref(&file)).expect("found");
+        assert_eq!(found[0].commit.as_ref().map(|c| c.0.as_str()), Some(first.as_str()));
+        assert!(!marker.exists());
+
+        // The config is hostile indeed: git itself runs its program.
+        let _ = Command::new("git").current_dir(&repo).args(["log", "-1"]).stdout(Stdio::null()).status();
+        assert!(marker.exists(), "the hostile config is not hostile (packed: {pack})");
+    }
+}
+
+#[test]
+fn a_changed_file_or_a_symlink_in_a_checkout_gets_no_commit() {
+    let dir = scratch("dirty");
+    let repo = dir.join("twilio-oai");
+    fs::create_dir_all(&repo).expect("dirs");
+    checkout(&repo, false);
+    let file = repo.join("spec/yaml/twilio_chat_v2.yaml");
+    fs::write(&file, chat_spec() + "\n# changed\n").expect("writes");
+    let found = upstream::find(std::slice::from_ref(&repo)).expect("found");
+    assert_eq!(found[0].commit, None);
+    assert!(
+        found[0].note.as_deref().is_some_and(|n| n.contains("uncommitted changes")),
+        "{:?}",
+        found[0].note
+    );
+
+    fs::remove_file(&file).expect("removes");
+    std::os::unix::fs::symlink("/etc/hostname", &file).expect("symlink");
+    let error = upstream::find(std::slice::from_ref(&repo)).expect_err("a symlink is refused");
+    assert!(error.contains("is a symlink"), "{error}");
+}
+
+#[test]
+fn given_commits_and_dates_are_checked_and_win() {
+    let dir = scratch("given");
+    let file = dir.join("twilio_chat_v2.yaml");
+    fs::write(&file, chat_spec()).expect("writes");
+    let given = |commit: Option<&str>, date: Option<&str>| upstream::Given {
+        commit: commit.map(str::to_owned),
+        date: date.map(str::to_owned),
+    };
+    let found =
+        upstream::find_given(std::slice::from_ref(&file), &given(Some("abcdef1"), Some("2024-01-02")))
+            .expect("found");
+    assert_eq!(found[0].commit, Some(("abcdef1".to_owned(), "2024-01-02".to_owned())));
+    for (commit, date) in
+        [(Some("xyz"), None), (None, Some("9999-99-99")), (None, Some("9999-12-31")), (Some("ABCDEF1"), None)]
+    {
+        assert!(
+            upstream::find_given(std::slice::from_ref(&file), &given(commit, date)).is_err(),
+            "{commit:?} {date:?}"
+        );
+    }
+    // A lone file with no date in its name says why nothing is known.
+    let found = upstream::find(std::slice::from_ref(&file)).expect("found");
+    assert_eq!(found[0].commit, None);
+    assert!(found[0].note.as_deref().is_some_and(|n| n.contains("--commit")), "{:?}", found[0].note);
+}
+
+#[test]
+fn only_upstream_names_are_taken() {
+    let dir = scratch("names");
+    for name in
+        ["my_twilio_chat_v2.yaml", "9999-99-99_4ae76f3_twilio_chat_v2.yaml", "x_y_twilio_chat_v2.yaml"]
+    {
+        let file = dir.join(name);
+        fs::write(&file, chat_spec()).expect("writes");
+        let error = upstream::find(std::slice::from_ref(&file)).expect_err(name);
+        assert!(error.contains("not a spec the fragments are cut from"), "{error}");
+    }
+}
+
+#[test]
+fn devices_fifos_and_huge_files_are_refused_at_once() {
+    let dir = scratch("bounds");
+    let zero = dir.join("twilio_chat_v2.yaml");
+    std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+    let fifo = dir.join("fifo.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let huge = dir.join("huge.yaml");
+    let file = fs::File::create(&huge).expect("creates");
+    file.set_len(xtask::MAX_SPEC + 1).expect("sparse file");
+
+    let started = Instant::now();
+    let from_zero = upstream::find(std::slice::from_ref(&zero)).expect_err("/dev/zero");
+    assert!(
+        from_zero.contains("not a regular file") && from_zero.contains("twilio_chat_v2.yaml"),
+        "{from_zero}"
+    );
+    for spec in [&zero, &fifo, &huge] {
+        let out = dir.join("out");
+        let run = xtask(&[
+            "codegen",
+            "--spec",
+            spec.to_str().unwrap_or_default(),
+            "--out",
+            out.to_str().unwrap_or_default(),
+        ]);
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(!run.status.success(), "{stderr}");
+        let name = spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        assert!(stderr.contains(&name) && stderr.contains("refusing to read it"), "{stderr}");
+        assert!(!out.exists());
+    }
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+}
+
+/// A copy of the repository's generated crate and specs to write into.
+fn workspace_copy(dir: &Path) {
+    let root = xtask::root();
+    let mut stack = vec![PathBuf::from("generated"), PathBuf::from("spec")];
+    while let Some(rel) = stack.pop() {
+        fs::create_dir_all(dir.join(&rel)).expect("dirs");
+        for entry in fs::read_dir(root.join(&rel)).expect("readable").flatten() {
+            let sub = rel.join(entry.file_name());
+            if entry.path().is_dir() {
+                stack.push(sub);
+            } else {
+                fs::copy(entry.path(), dir.join(&sub)).expect("copies");
+            }
+        }
+    }
+    fs::copy(root.join("Cargo.toml"), dir.join("Cargo.toml")).expect("copies");
+}
+
+#[test]
+fn a_tampered_manifest_removes_no_hand_written_file() {
+    let dir = scratch("manifest");
+    workspace_copy(&dir);
+    let manifest = dir.join("generated/.codegen-manifest");
+    let mut text = fs::read_to_string(&manifest).expect("manifest");
+    let hand_written = ["Cargo.toml", "src/lib.rs", "README.md", "CHANGELOG.md", "examples/bindings.rs"];
+    for rel in hand_written {
+        let bytes = fs::read(dir.join("generated").join(rel)).expect("exists");
+        text.push_str(&format!("{}  {rel}\n", xtask::output::sha256(&bytes)));
+    }
+    fs::write(&manifest, text).expect("writes");
+    let inputs = xtask::read_specs(&dir, &xtask::default_specs(&dir).expect("specs")).expect("readable");
+    xtask::codegen(&dir, &inputs, &xtask::Target::Workspace, xtask::Mode::Write).expect("generates");
+    for rel in hand_written {
+        assert!(dir.join("generated").join(rel).exists(), "{rel} was removed through the manifest");
+    }
+    let report =
+        xtask::codegen(&dir, &inputs, &xtask::Target::Workspace, xtask::Mode::Check).expect("checks");
+    assert!(report.changed.is_empty() && report.removed.is_empty(), "{report:?}");
+}
+
+#[test]
+fn a_corrupt_model_is_refused_by_name_with_a_way_out() {
+    let dir = scratch("model");
+    workspace_copy(&dir);
+    let model = dir.join("generated/src/generated/model.json");
+    fs::write(&model, "{\"domains\": 7}").expect("writes");
+    let error = xtask::generated_model(&dir, &xtask::Target::Workspace).expect_err("corrupt").to_string();
+    assert!(error.contains("model.json") && error.contains("cargo xtask codegen"), "{error}");
+    let file = xtask::root().join("spec/history/2025-07-03_4ae76f3_twilio_chat_v2.yaml");
+    let incoming = upstream::find(std::slice::from_ref(&file)).expect("found");
+    let error = upstream::update(&dir, &incoming).expect_err("no report from a corrupt model").to_string();
+    assert!(error.contains("model.json"), "{error}");
+    let huge = fs::File::create(&model).expect("creates");
+    huge.set_len(xtask::MAX_OWN_FILE + 1).expect("sparse");
+    let error = xtask::generated_model(&dir, &xtask::Target::Workspace).expect_err("too large").to_string();
+    assert!(error.contains("larger than"), "{error}");
+}
+
+#[test]
+fn a_failed_out_leaves_nothing_and_the_next_run_works() {
+    let dir = scratch("failed-out");
+    let long = "a".repeat(300);
+    let spec = dir.join("long.yaml");
+    let text =
+        fs::read_to_string(xtask::root().join("spec/chat_v2_service_bindings.yaml")).expect("readable");
+    fs::write(&spec, text.replace("https://chat.twilio.com", &format!("https://{long}.twilio.com")))
+        .expect("writes");
+    let out = dir.join("out");
+    let out_arg = out.to_str().unwrap_or_default();
+    let failed = xtask(&["codegen", "--spec", spec.to_str().unwrap_or_default(), "--out", out_arg]);
+    assert!(!failed.status.success());
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("File name too long"));
+    assert!(!out.exists(), "a failed run left {out:?}");
+    // A folder of empty folders counts as empty too.
+    fs::create_dir_all(out.join("src/generated")).expect("dirs");
+    let fragment = xtask::root().join("spec/chat_v2_service_bindings.yaml");
+    let good = xtask(&["codegen", "--spec", fragment.to_str().unwrap_or_default(), "--out", out_arg]);
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+}
+
+#[test]
+fn a_closed_stdout_ends_the_program_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("report")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("xtask runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("waits");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked") && output.status.code() != Some(101), "{stderr}");
+}
