@@ -66,8 +66,14 @@ pub fn generate(inputs: &[Input]) -> Result<Output, Error> {
     generate_locked(inputs, &naming::NameLock::new())
 }
 
-/// Runs the whole pipeline, keeping every name that `lock` pins.
+/// Runs the whole pipeline, keeping every name that `lock` pins. The lock
+/// is checked first ([`naming::check_lock`]): a bad entry is an error that
+/// names it, in a file called `names.lock`.
 pub fn generate_locked(inputs: &[Input], lock: &naming::NameLock) -> Result<Output, Error> {
+    if let Err((key, value, why)) = naming::check_lock(lock) {
+        let at = error::Pointer::root().join(&key);
+        return Err(Error::at("names.lock", &at, format!("{value:?} for {key:?}: {why}")));
+    }
     let specs =
         inputs.iter().map(|input| load::load(&input.name, &input.text)).collect::<Result<Vec<_>, _>>()?;
     let (api, names) = lower::lower(&specs, lock)?;

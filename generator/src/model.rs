@@ -154,8 +154,13 @@ pub struct Param {
     pub maximum: Option<i64>,
     /// Documentation, one line per entry.
     pub doc: Vec<String>,
-    /// Whether `x-twilio.pii` marks it as personal data.
+    /// Whether it is personal data: `x-twilio.pii` marks it, or the name
+    /// lock keeps an earlier mark.
     pub pii: bool,
+    /// Whether only the name lock keeps it personal (the spec no longer
+    /// marks it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pii_kept: bool,
 }
 
 /// Where a parameter goes in the request.
@@ -260,8 +265,13 @@ pub struct Field {
     pub boxed: bool,
     /// Documentation, one line per entry.
     pub doc: Vec<String>,
-    /// Whether `x-twilio.pii` marks it as personal data.
+    /// Whether it is personal data: `x-twilio.pii` marks it, or the name
+    /// lock keeps an earlier mark.
     pub pii: bool,
+    /// Whether only the name lock keeps it personal (the spec no longer
+    /// marks it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pii_kept: bool,
     /// Whether it holds URLs (`format: uri` or `uri-map`), whose paths can
     /// repeat an identity from the request: `Debug` shows only their SIDs
     /// and path words.

@@ -44,8 +44,39 @@
 //!    written (`MutedUpper`, `InProgressHyphenated`).
 //! 8. SID types: `{Noun}Sid` after the noun used most often with the prefix,
 //!    then the next most often, then `{Noun}{PREFIX}Sid`.
-//! 9. Whatever still collides gets `Alt`, never a number; and the name lock
-//!    ([`NameLock`]) comes first of all: a name once generated stays.
+//! 9. Whatever still collides gets `Alt`, never a number.
+//!
+//! # The name lock
+//!
+//! The rules above pick a *first* name. After that the name lock
+//! ([`NameLock`], `names.lock`) decides, so that a public name, once
+//! generated, stays through every release a user regenerates from:
+//!
+//! 10. Lock keys are what releases keep, never what they rename: an
+//!     operation is its HTTP method and normalized path
+//!     (`op GET /v2/Services/{}/Bindings builder`), a parameter its
+//!     operation, place and wire name (`param GET /v2/Services/{}/Bindings
+//!     query BindingType`), a field its owner's Rust name and wire name, a
+//!     navigation node its normalized path, a variant its enum's Rust name
+//!     and wire value, a SID type its prefix. A type is keyed by the places
+//!     that use it (`type field Binding binding_type`, `type param …`,
+//!     `type item GET …`); its component (`type schema …`) is only a hint,
+//!     consulted after them. `operationId`s and component names may help
+//!     pick a first name (rules 4 and 5), never decide an existing one.
+//! 11. A name the lock gives an item comes first of all its candidates, and
+//!     no other item may take it, even while that item is absent.
+//! 12. Enums met at several places under one locked name are one enum with
+//!     every value any place lists: Twilio has moved the same enum between
+//!     inline schemas and `*_enum_*` components, and changed value order.
+//! 13. The lock never forgets: an entry this release does not use stays,
+//!     so an item that comes back gets its old name.
+//! 14. Personal data stays personal: a field or parameter `x-twilio.pii`
+//!     once marked has a `pii …` entry ([`PERSONAL`]) and stays redacted
+//!     when a later or earlier spec drops the mark, until the user sets the
+//!     entry to [`RELEASED`].
+//! 15. The lock is read as untrusted input ([`check_lock`]): every key must
+//!     be one of the kinds above and every name a Rust identifier of its
+//!     kind, ASCII only (no confusables), and no prelude or runtime name.
 
 use std::collections::BTreeSet;
 
@@ -272,10 +303,141 @@ pub fn place(location: crate::model::Location) -> &'static str {
 }
 
 /// The name lock: the Rust name of every public item already generated,
-/// keyed by what the spec calls it (see `lower` for the keys), so that
-/// regenerating from a changed spec keeps existing names. It is plain data;
-/// lowering offers a locked name as the first candidate of every claim.
+/// and the personal-data marks once given, keyed by what releases keep
+/// (rules 10 to 15), so that regenerating from a changed spec keeps
+/// existing names. It is plain data; lowering offers a locked name as the
+/// first candidate of every claim.
 pub type NameLock = std::collections::BTreeMap<String, String>;
+
+/// A `pii …` lock entry's value: the item stays personal data.
+pub const PERSONAL: &str = "personal";
+
+/// A `pii …` lock entry's value the user sets to release an item the spec
+/// no longer marks.
+pub const RELEASED: &str = "released";
+
+/// What a lock entry's value must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// A type: `UpperCamelCase`, not a reserved name.
+    Type,
+    /// A variant: `UpperCamelCase`, not `Unknown`.
+    Variant,
+    /// A method, field, parameter or accessor: `snake_case`, raw if a keyword.
+    Value,
+    /// `personal` or `released`.
+    Mark,
+}
+
+/// Type names a generated crate never declares: names of the prelude and of
+/// the runtime that generated modules use unqualified.
+pub const RESERVED_TYPES: &[&str] = &[
+    "Box", "Client", "Err", "Error", "None", "Ok", "Option", "Page", "Request", "Result", "Self", "Some",
+    "String", "Vec",
+];
+
+/// HTTP methods as lock keys spell them.
+const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/// What `key` (without its module) must hold, or why it is no key this
+/// generator writes.
+fn expected(rest: &str) -> Result<Expect, &'static str> {
+    let words: Vec<&str> = rest.split(' ').collect();
+    let path = |p: &str| p.starts_with('/') && !p.contains(char::is_whitespace);
+    let op = |m: &str, p: &str| METHODS.contains(&m) && path(p);
+    let place = |p: &str| ["path", "query", "header", "form", "body"].contains(&p);
+    match words.as_slice() {
+        ["api"] => Ok(Expect::Type),
+        ["node", p, "accessor"] if path(p) => Ok(Expect::Value),
+        ["node", p, "type"] if path(p) => Ok(Expect::Type),
+        ["path", p, _] if path(p) => Ok(Expect::Value),
+        ["op", m, p, "method"] if op(m, p) => Ok(Expect::Value),
+        ["op", m, p, "builder" | "required"] if op(m, p) => Ok(Expect::Type),
+        ["param", m, p, pl, _] if op(m, p) && place(pl) => Ok(Expect::Value),
+        ["field", _, _] => Ok(Expect::Value),
+        ["variant", _, ..] if words.len() >= 3 => Ok(Expect::Variant),
+        ["type", "schema", _] => Ok(Expect::Type),
+        ["type", "field", _, _] => Ok(Expect::Type),
+        ["type", "param", m, p, pl, _] if op(m, p) && place(pl) => Ok(Expect::Type),
+        ["type", "response" | "item" | "body", m, p] if op(m, p) => Ok(Expect::Type),
+        ["pii", "field", _, _] => Ok(Expect::Mark),
+        ["pii", "param", m, p, pl, _] if op(m, p) && place(pl) => Ok(Expect::Mark),
+        ["op" | "param" | "type", ..] => {
+            Err("not a key this generator writes (an older lock keyed by operationId?)")
+        }
+        _ => Err("not a key this generator writes"),
+    }
+}
+
+/// Whether `name` is an ASCII Rust identifier of the kind `expect` wants.
+fn identifier(name: &str, expect: Expect) -> Result<(), &'static str> {
+    let (raw, word) = match name.strip_prefix("r#") {
+        Some(word) => (true, word),
+        None => (false, name),
+    };
+    if word.is_empty() || !word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err("not an ASCII Rust identifier");
+    }
+    if word.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err("starts with a digit");
+    }
+    if NOT_RAW.contains(&word) || (KEYWORDS.contains(&word) && !raw) {
+        return Err("a Rust keyword");
+    }
+    if raw && !KEYWORDS.contains(&word) {
+        return Err("a raw identifier that is no keyword");
+    }
+    let camel = word.starts_with(|c: char| c.is_ascii_uppercase()) && !word.contains('_');
+    match expect {
+        Expect::Type | Expect::Variant if !camel => Err("not an UpperCamelCase name"),
+        Expect::Type if RESERVED_TYPES.contains(&word) => Err("a name of the prelude or the runtime"),
+        Expect::Variant if word == "Unknown" => {
+            Err("`Unknown`, which holds the values the crate does not know")
+        }
+        Expect::Value if word.bytes().any(|b| b.is_ascii_uppercase()) || word == "_" => {
+            Err("not a snake_case name")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks a lock read back from disk: every key of a kind this generator
+/// writes, every name a Rust identifier of its kind. Returns the first bad
+/// entry as (key, value, why).
+pub fn check_lock(lock: &NameLock) -> Result<(), (String, String, String)> {
+    for (key, value) in lock {
+        let bad = |why: &str| Err((key.clone(), value.clone(), why.to_owned()));
+        if key.chars().any(|c| c.is_control()) || key.len() > 1000 {
+            return bad("a key with control characters, or too long");
+        }
+        if let Some(prefix) = key.strip_prefix("sid ") {
+            if prefix.len() != 2 || !prefix.bytes().all(|b| b.is_ascii_uppercase()) {
+                return bad("not a SID prefix");
+            }
+            if let Err(why) = identifier(value, Expect::Type) {
+                return bad(why);
+            }
+            continue;
+        }
+        let Some((module, rest)) = key.split_once(' ') else { return bad("not a key this generator writes") };
+        if identifier(module, Expect::Value).is_err() || module.starts_with("r#") {
+            return bad("not a module name");
+        }
+        let expect = match expected(rest) {
+            Ok(expect) => expect,
+            Err(why) => return bad(why),
+        };
+        let checked = match expect {
+            Expect::Mark if value == PERSONAL || value == RELEASED => Ok(()),
+            Expect::Mark => Err("neither `personal` nor `released`"),
+            other => identifier(value, other),
+        };
+        if let Err(why) = checked {
+            return bad(why);
+        }
+    }
+    Ok(())
+}
 
 #[cfg(test)]
 mod tests {
@@ -377,6 +539,51 @@ mod tests {
         assert_eq!(ns.claim("self_"), "self_");
         assert_eq!(ns.claim("self_"), "self_alt");
         assert_eq!(ns.claim_first(["", "x"]), "x");
+    }
+
+    #[test]
+    fn locks_read_back_are_checked_entry_by_entry() {
+        let good: NameLock = [
+            ("chat_v2 api", "ChatV2"),
+            ("chat_v2 op GET /v2/Services/{}/Bindings builder", "ListBindingRequest"),
+            ("chat_v2 op GET /v2/Services/{}/Bindings method", "list"),
+            ("chat_v2 param GET /v2/Services/{}/Bindings query BindingType", "binding_type"),
+            ("chat_v2 type param GET /v2/Services/{}/Bindings query BindingType", "BindingType"),
+            ("chat_v2 type item GET /v2/Services/{}/Bindings", "Binding"),
+            ("chat_v2 field Binding type", "r#type"),
+            ("chat_v2 variant BindingType apn", "Apn"),
+            ("chat_v2 variant Kind in progress", "InProgressSpaced"),
+            ("chat_v2 pii field Binding identity", "personal"),
+            ("chat_v2 pii param GET /v2/Services/{}/Bindings query Identity", "released"),
+            ("sid BS", "BindingSid"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        assert_eq!(check_lock(&good), Ok(()));
+        let bad = [
+            ("chat_v2 api", "Option", "prelude"),
+            ("chat_v2 api", "String", "prelude"),
+            ("chat_v2 field Binding identity", "\u{456}dentity", "ASCII"),
+            ("chat_v2 field Binding identity", "type", "keyword"),
+            ("chat_v2 field Binding identity", "r#self", "keyword"),
+            ("chat_v2 field Binding identity", "r#identity", "raw"),
+            ("chat_v2 field Binding identity", "Identity", "snake_case"),
+            ("chat_v2 field Binding identity", "a b", "ASCII"),
+            ("chat_v2 field Binding identity", "9a", "digit"),
+            ("chat_v2 api", "chat_v2", "UpperCamelCase"),
+            ("chat_v2 variant X y", "Unknown", "Unknown"),
+            ("chat_v2 op ListBinding builder", "ListBindingRequest", "older lock"),
+            ("chat_v2 pii field Binding identity", "yes", "personal"),
+            ("chat_v2 frobnicate", "x", "not a key"),
+            ("sid bs", "BindingSid", "SID prefix"),
+            ("Chat v2", "ChatV2", "module"),
+        ];
+        for (key, value, why) in bad {
+            let lock: NameLock = [(key.to_owned(), value.to_owned())].into();
+            let error = check_lock(&lock).expect_err(key);
+            assert!(error.2.contains(why), "{key} = {value}: {error:?}");
+        }
     }
 
     #[test]

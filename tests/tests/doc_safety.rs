@@ -204,3 +204,68 @@ fn a_hostile_provenance_record_stops_codegen_by_name() {
         assert!(error.contains("provenance.json") && error.contains("repository"), "{error}");
     }
 }
+
+#[test]
+fn hostile_names_reach_the_report_as_text() {
+    // Every name in this spec tries to become a heading, HTML, a fence or a
+    // terminal escape in `CHANGELOG.md` and on the screen.
+    let root = xtask::root();
+    let read = |file: &str| std::fs::read_to_string(root.join(file)).expect("readable");
+    let hostile = generate(&[Input {
+        name: "hostile.yaml".to_owned(),
+        text: read("tests/hostile/report_injection.yaml"),
+    }])
+    .expect("generates");
+    let empty = twilio_codegen::model::Api {
+        domains: Default::default(),
+        sids: Default::default(),
+        skipped: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut changed = hostile.clone();
+    for domain in changed.api.domains.values_mut() {
+        for def in domain.types.values_mut() {
+            if let twilio_codegen::model::TypeDef::Enum(e) = def {
+                e.variants.clear();
+            }
+        }
+        for resource in domain.resources.values_mut() {
+            for op in &mut resource.operations {
+                op.operation_id.push_str("\n# Changed");
+                for p in &mut op.params {
+                    p.maximum = Some(5);
+                }
+            }
+        }
+    }
+    let mut reports = Vec::new();
+    for (old, new) in [
+        (&empty, &hostile.api),
+        (&hostile.api, &empty),
+        (&hostile.api, &changed.api),
+        (&changed.api, &hostile.api),
+    ] {
+        let changes = twilio_codegen::diff::diff(old, &hostile.names, new, &hostile.names);
+        assert!(!changes.is_empty());
+        reports.push(twilio_codegen::diff::render(&changes, "0.1.0"));
+    }
+    assert!(
+        reports.iter().any(|r| r.contains("curl | sh <script>") && r.contains("<b>bold</b>")),
+        "the text is shown: {reports:?}"
+    );
+    for report in reports {
+        assert!(!report.chars().any(|c| c.is_control() && c != '\n'), "a control character: {report:?}");
+        for line in report.lines().filter(|l| !l.is_empty()) {
+            let allowed = ["Suggested", "No change", "Breaking", "Non-breaking", "Personal", "- "];
+            assert!(allowed.iter().any(|a| line.starts_with(a)), "a line of its own: {line:?}");
+        }
+        let options = Options::ENABLE_TABLES;
+        for event in Parser::new_ext(&report, options) {
+            match event {
+                Event::Html(h) | Event::InlineHtml(h) => panic!("HTML {h:?} in {report}"),
+                Event::Start(Tag::Heading { .. } | Tag::CodeBlock(_)) => panic!("{event:?} in {report}"),
+                _ => {}
+            }
+        }
+    }
+}

@@ -67,6 +67,8 @@ pub fn run(root: &Path, dirs: &[(PathBuf, bool)], build: bool) -> Result<(Vec<Ro
                 .flatten()
                 .map(|e| e.path())
                 .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+                // The provenance record beside the upstream specs is no spec.
+                .filter(|p| p.file_name().is_none_or(|n| n != crate::upstream::PROVENANCE))
                 .map(|p| (p, *hostile)),
         );
     }

@@ -1,33 +1,124 @@
-//! `cargo xtask history`: regenerates the Bindings crate from older upstream
-//! specs (`spec/history/`), each in a scratch copy of the repository under
-//! the committed name lock, as `cargo xtask update-spec` would; the crate,
-//! its example program, its doctests and the README's example must still
-//! compile, so that a spec change renames nothing users call.
+//! `cargo xtask history`: a user's life with the crate, release after
+//! release. One scratch copy of the repository is regenerated with `cargo
+//! xtask update-spec` from every older upstream version in `spec/history/`,
+//! in date order, then back to the committed upstream specs. After each
+//! step the report must be true (every line matches what the Rust API did)
+//! and the same, mirrored, in the other direction; personal data must stay
+//! redacted; no type that appeared may vanish; and whenever the generated
+//! code changed, the crate, its example program and the README's example
+//! must compile. At the end the crate must have exactly the public names it
+//! started with.
+//!
+//! `cargo xtask slice --history-from DIR` fills `spec/history/` from
+//! twilio-oai's history: each version cut to the part the fragments come
+//! from ([`slice::history_slice`]), so the repository carries what the walk
+//! needs without the whole specs.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::{Failure, upstream};
+use twilio_codegen::diff::{self, Kind};
+use twilio_codegen::model::{Api, TypeDef};
 
-/// One version's outcome.
-#[derive(Debug)]
-pub struct Row {
-    /// The history file.
-    pub version: String,
-    /// Breaking and other changes the report listed.
-    pub breaking: usize,
-    /// Changes that break nothing.
-    pub compatible: usize,
-    /// `ok`, or what failed.
-    pub result: String,
-    /// Seconds for the update and the build.
-    pub seconds: f64,
-}
+use crate::{Failure, Target, output, slice, upstream};
+
+/// Where the history versions live, relative to the root.
+pub const HISTORY_DIR: &str = "spec/history";
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Failure + '_ {
     move |e| Failure::Io(path.to_path_buf(), e)
+}
+
+/// Cuts every `DATE_COMMIT_NAME.yaml` upstream version in `from` into
+/// `spec/history/`, with `SHA256SUMS` of the slices and
+/// `UPSTREAM-SHA256SUMS` of the whole files they were cut from. Returns how
+/// many were written.
+pub fn slice_all(root: &Path, from: &Path) -> Result<usize, Failure> {
+    let names = upstream::upstream_names();
+    let mut entries: Vec<PathBuf> =
+        fs::read_dir(from).map_err(io(from))?.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    let dir = root.join(HISTORY_DIR);
+    let (mut sums, mut upstream_sums) = (String::new(), String::new());
+    let mut written = 0;
+    for path in entries {
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let Some(name) = names.iter().find(|n| file.ends_with(*n) && file.len() > n.len()) else { continue };
+        let found = upstream::find(std::slice::from_ref(&path))
+            .map_err(|e| Failure::Io(path.clone(), std::io::Error::other(e)))?;
+        let text = &found[0].text;
+        let cut = slice::history_slice(text, name)
+            .map_err(|e| Failure::Io(path.clone(), std::io::Error::other(e)))?;
+        let target = dir.join(&file);
+        output::write_all(&[(target, cut.clone().into_bytes())])?;
+        sums.push_str(&format!("{}  {file}\n", output::sha256(cut.as_bytes())));
+        upstream_sums.push_str(&format!("{}  {file}\n", output::sha256(text.as_bytes())));
+        written += 1;
+    }
+    output::write_all(&[
+        (dir.join("SHA256SUMS"), sums.into_bytes()),
+        (dir.join("UPSTREAM-SHA256SUMS"), upstream_sums.into_bytes()),
+    ])?;
+    Ok(written)
+}
+
+/// The history versions in `spec/history/`, in date order (their names
+/// start with the date).
+pub fn versions(root: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let dir = root.join(HISTORY_DIR);
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .map_err(io(&dir))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// One step of the walk.
+#[derive(Debug)]
+pub struct Step {
+    /// The version regenerated from (a history file, or `upstream`).
+    pub version: String,
+    /// Breaking changes the report listed.
+    pub breaking: usize,
+    /// Other changes, personal data kept included.
+    pub compatible: usize,
+    /// Whether the crate, its example and the README's were compiled.
+    pub built: bool,
+    /// `ok`, or everything that failed.
+    pub result: String,
+    /// Seconds for the update, the checks and the build.
+    pub seconds: f64,
+}
+
+/// The whole walk.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Each step, in order.
+    pub steps: Vec<Step>,
+    /// Public names the crate had at the start and not at the end.
+    pub missing: Vec<String>,
+    /// Public names the crate has at the end and did not at the start.
+    pub extra: Vec<String>,
+    /// Types that appeared and then vanished, with the step that lost them.
+    pub vanished: Vec<String>,
+    /// Seconds for the whole walk.
+    pub seconds: f64,
+}
+
+impl Walk {
+    /// Whether every check held.
+    pub fn passed(&self) -> bool {
+        self.missing.is_empty()
+            && self.extra.is_empty()
+            && self.vanished.is_empty()
+            && self.steps.iter().all(|s| s.result == "ok")
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<(), Failure> {
@@ -43,8 +134,35 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The README's Rust examples as one module each, so that one `cargo check`
+/// compiles them all (rustdoc's hidden `# ` lines included).
+fn readme_examples(readme: &str) -> String {
+    let mut out = String::from("//! The README's examples, compiled.\n#![allow(dead_code, unused)]\n");
+    let mut block: Option<Vec<String>> = None;
+    let mut count = 0;
+    for line in readme.lines() {
+        match (&mut block, line.trim_start().strip_prefix("```")) {
+            (None, Some(info)) if info.starts_with("rust") && !info.contains("ignore") => {
+                block = Some(Vec::new())
+            }
+            (Some(lines), Some(_)) => {
+                out.push_str(&format!("\nmod example_{count} {{\n{}\n}}\n", lines.join("\n")));
+                count += 1;
+                block = None;
+            }
+            (Some(lines), None) => {
+                let hidden =
+                    line.trim_start().strip_prefix("# ").or(if line.trim() == "#" { Some("") } else { None });
+                lines.push(hidden.unwrap_or(line).to_owned());
+            }
+            (None, None) | (None, Some(_)) => {}
+        }
+    }
+    out
+}
+
 /// A scratch workspace holding the generated crate, the specs, the README
-/// and a crate that compiles the README's example; the runtime is the
+/// and a crate that compiles the README's examples; the runtime is the
 /// repository's own, so its build is shared.
 fn scratch(root: &Path, dir: &Path) -> Result<(), Failure> {
     if dir.exists() {
@@ -60,7 +178,7 @@ fn scratch(root: &Path, dir: &Path) -> Result<(), Failure> {
     for file in ["README.md", "Cargo.lock"] {
         fs::copy(root.join(file), dir.join(file)).map_err(io(&root.join(file)))?;
     }
-    let manifest = fs::read_to_string(root.join("Cargo.toml")).map_err(io(root))?;
+    let manifest = crate::read_text(&root.join("Cargo.toml"), crate::MAX_OWN_FILE)?;
     let runtime = root.join("runtime").display().to_string().replace('\\', "/");
     let manifest: String = manifest
         .lines()
@@ -70,7 +188,7 @@ fn scratch(root: &Path, dir: &Path) -> Result<(), Failure> {
             } else if line.starts_with("default-members") || line.starts_with("twilio-codegen") {
                 String::new()
             } else if line.starts_with("twilio-runtime") {
-                format!("twilio-runtime = {{ path = {runtime:?} }}")
+                format!("twilio-runtime = {{ path = {runtime:?}, default-features = false }}")
             } else if line.starts_with("twilio-bindings") {
                 "twilio-bindings = { path = \"generated\" }".to_owned()
             } else {
@@ -87,52 +205,195 @@ fn scratch(root: &Path, dir: &Path) -> Result<(), Failure> {
          [dependencies]\ntwilio-bindings.workspace = true\n",
     )
     .map_err(io(dir))?;
-    fs::write(
-        dir.join("readme/src/lib.rs"),
-        "//! The README's example, compiled.\n#[doc = include_str!(\"../../README.md\")]\nmod readme {}\n",
-    )
-    .map_err(io(dir))
+    let readme = crate::read_text(&root.join("README.md"), crate::MAX_OWN_FILE)?;
+    fs::write(dir.join("readme/src/lib.rs"), readme_examples(&readme)).map_err(io(dir))
 }
 
-/// Regenerates from each of `versions` and builds; returns a row per version.
-pub fn run(root: &Path, versions: &[PathBuf]) -> Result<Vec<Row>, Failure> {
-    let base = crate::target_dir(root).join("history");
-    let mut rows = Vec::new();
-    for version in versions {
-        let started = Instant::now();
-        let name = version.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let dir = base.join(&name);
-        scratch(root, &dir)?;
-        let incoming = upstream::find(std::slice::from_ref(version))
-            .map_err(|e| Failure::Io(version.clone(), std::io::Error::other(e)))?;
-        let update = upstream::update(&dir, &incoming)?;
-        let breaking = update.changes.iter().filter(|c| c.breaking).count();
-        let compatible = update.changes.len() - breaking;
-        let mut result = "ok".to_owned();
-        for args in [
-            &["check", "--quiet", "-p", "twilio-bindings", "--all-targets"][..],
-            &["test", "--quiet", "--doc", "-p", "twilio-bindings", "-p", "readme"][..],
-        ] {
-            let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-                .current_dir(&dir)
-                .env("CARGO_TARGET_DIR", crate::target_dir(root))
-                .args(args)
-                .output()
-                .map_err(io(&dir))?;
-            if !output.status.success() {
-                let log = String::from_utf8_lossy(&output.stderr);
-                let first = log.lines().find(|l| l.starts_with("error")).unwrap_or("failed");
-                result = format!("`cargo {}`: {first}", args[0]);
-                break;
+/// The crate's types, as `module::Type`.
+fn types(api: &Api) -> BTreeSet<String> {
+    api.domains.values().flat_map(|d| d.types.keys().map(move |t| format!("{}::{t}", d.module))).collect()
+}
+
+/// Fields and parameters that are personal data, as `module Type field` or
+/// `module OPERATION place name`.
+fn personal(api: &Api) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for d in api.domains.values() {
+        for (name, def) in &d.types {
+            if let TypeDef::Struct(s) = def {
+                out.extend(
+                    s.fields.iter().filter(|f| f.pii).map(|f| format!("{} {name} {}", d.module, f.name)),
+                );
             }
         }
-        rows.push(Row {
-            version: name,
-            breaking,
-            compatible,
-            result,
-            seconds: started.elapsed().as_secs_f64(),
-        });
+        for r in d.resources.values() {
+            for op in &r.operations {
+                let key = twilio_codegen::lower::op_key_of(op);
+                out.extend(
+                    op.params.iter().filter(|p| p.pii).map(|p| format!("{} {key} {}", d.module, p.name)),
+                );
+            }
+        }
     }
-    Ok(rows)
+    out
+}
+
+/// What is personal at the start and is present but not personal now.
+fn unredacted(start: &BTreeSet<String>, api: &Api) -> Vec<String> {
+    let now = personal(api);
+    let present: BTreeSet<String> = api
+        .domains
+        .values()
+        .flat_map(|d| {
+            let fields = d.types.iter().flat_map(move |(name, def)| match def {
+                TypeDef::Struct(s) => {
+                    s.fields.iter().map(|f| format!("{} {name} {}", d.module, f.name)).collect()
+                }
+                TypeDef::Enum(_) => Vec::new(),
+            });
+            let params = d.resources.values().flat_map(move |r| {
+                r.operations.iter().flat_map(move |op| {
+                    let key = twilio_codegen::lower::op_key_of(op);
+                    op.params.iter().map(move |p| format!("{} {key} {}", d.module, p.name))
+                })
+            });
+            fields.chain(params).collect::<Vec<_>>()
+        })
+        .collect();
+    start.iter().filter(|k| present.contains(*k) && !now.contains(*k)).cloned().collect()
+}
+
+fn cargo(dir: &Path, root: &Path, args: &[&str]) -> Result<Option<String>, Failure> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", crate::target_dir(root))
+        .args(args)
+        .output()
+        .map_err(io(dir))?;
+    if output.status.success() {
+        return Ok(None);
+    }
+    let log = String::from_utf8_lossy(&output.stderr);
+    let first = log.lines().find(|l| l.starts_with("error")).unwrap_or("failed");
+    Ok(Some(format!("`cargo {}`: {first}", args[0])))
+}
+
+/// Walks `versions` in order, then back to the committed upstream specs,
+/// in one scratch copy of the repository at `root`, made in `dir`; builds
+/// after every step when `build` is set. `progress` hears of each step as
+/// it ends.
+pub fn walk(
+    root: &Path,
+    dir: &Path,
+    versions: &[PathBuf],
+    build: bool,
+    progress: &mut dyn FnMut(&Step),
+) -> Result<Walk, Failure> {
+    let started = Instant::now();
+    scratch(root, dir)?;
+    let target = Target::Workspace;
+    let (start, _) = crate::generated_model(dir, &target)?
+        .ok_or_else(|| Failure::Io(dir.join("generated"), std::io::Error::other("no model.json")))?;
+    let start_items = diff::public_items(&start);
+    let start_personal = personal(&start);
+    let mut seen = types(&start);
+    let mut walk = Walk::default();
+
+    // The last step goes back to the committed specs, as they were recorded.
+    let provenance = upstream::provenance(root)?;
+    let mut steps: Vec<(String, Vec<upstream::Incoming>)> = Vec::new();
+    for version in versions {
+        let name = version.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let incoming = upstream::find(std::slice::from_ref(version))
+            .map_err(|e| Failure::Io(version.clone(), std::io::Error::other(e)))?;
+        steps.push((name, incoming));
+    }
+    let mut back = Vec::new();
+    for (name, source) in &provenance.files {
+        let given = upstream::Given {
+            commit: Some(source.commit.clone()).filter(|c| c != upstream::UNKNOWN),
+            date: Some(source.date.clone()).filter(|d| d != upstream::UNKNOWN),
+        };
+        let file = root.join(upstream::UPSTREAM_DIR).join(name);
+        back.extend(
+            upstream::find_given(&[file], &given)
+                .map_err(|e| Failure::Io(root.join(name), std::io::Error::other(e)))?,
+        );
+    }
+    steps.push(("upstream".to_owned(), back));
+
+    for (version, incoming) in steps {
+        let step_started = Instant::now();
+        let (old, old_names) =
+            crate::generated_model(dir, &target)?.unwrap_or_else(|| (start.clone(), Default::default()));
+        let update = upstream::update(dir, &incoming)?;
+        let (new, new_names) =
+            crate::generated_model(dir, &target)?.unwrap_or_else(|| (old.clone(), Default::default()));
+        let mut problems: Vec<String> = Vec::new();
+        // The report tells what the Rust API did, the same both ways.
+        problems.extend(
+            diff::untrue_lines(&old, &new, &update.changes).into_iter().map(|l| format!("untrue: {l}")),
+        );
+        let backward = diff::diff(&new, &new_names, &old, &old_names);
+        problems.extend(diff::unmirrored(&update.changes, &backward));
+        if update.changes.iter().any(|c| c.kind == Kind::Removed && c.rust.starts_with("client.")) {
+            problems.push("an operation was reported removed".to_owned());
+        }
+        problems.extend(
+            unredacted(&start_personal, &new).into_iter().map(|k| format!("no longer redacted: {k}")),
+        );
+        let now = types(&new);
+        for lost in seen.difference(&now) {
+            walk.vanished.push(format!("{lost} (at {version})"));
+        }
+        seen.extend(now);
+
+        if build {
+            problems.extend(cargo(
+                dir,
+                root,
+                &["check", "--quiet", "-p", "twilio-bindings", "-p", "readme", "--all-targets"],
+            )?);
+        }
+        let breaking = update.changes.iter().filter(|c| c.breaking).count();
+        let step = Step {
+            version,
+            breaking,
+            compatible: update.changes.len() - breaking,
+            built: build,
+            result: if problems.is_empty() { "ok".to_owned() } else { problems.join("; ") },
+            seconds: step_started.elapsed().as_secs_f64(),
+        };
+        progress(&step);
+        walk.steps.push(step);
+    }
+    if build {
+        // The guide's examples, under the names the walk ends with.
+        if let Some(problem) = cargo(dir, root, &["test", "--quiet", "--doc", "-p", "twilio-bindings"])? {
+            if let Some(last) = walk.steps.last_mut() {
+                last.result =
+                    if last.result == "ok" { problem } else { format!("{}; {problem}", last.result) };
+            }
+        }
+    }
+    let (end, _) =
+        crate::generated_model(dir, &target)?.unwrap_or_else(|| (start.clone(), Default::default()));
+    let end_items = diff::public_items(&end);
+    walk.missing = start_items.difference(&end_items).cloned().collect();
+    walk.extra = end_items.difference(&start_items).cloned().collect();
+    walk.seconds = started.elapsed().as_secs_f64();
+    Ok(walk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readme_examples;
+
+    #[test]
+    fn readme_examples_become_modules() {
+        let readme = "text\n```rust,no_run\nuse a::b;\n# fn hidden() {}\nfn f() {}\n```\n```sh\nls\n```\n```rust,ignore\nnope\n```\n";
+        let code = readme_examples(readme);
+        assert!(code.contains("mod example_0 {\nuse a::b;\nfn hidden() {}\nfn f() {}\n}"), "{code}");
+        assert!(!code.contains("example_1") && !code.contains("ls") && !code.contains("nope"), "{code}");
+    }
 }

@@ -266,13 +266,13 @@ pub const NAME_LOCK: &str = "names.lock";
 /// key in the spec; empty for a new crate.
 pub fn name_lock(root: &Path, target: &Target) -> Result<twilio_codegen::naming::NameLock, Failure> {
     let path = crate_dir(root, target).join(NAME_LOCK);
-    match fs::read_to_string(&path) {
-        Ok(text) => {
-            serde_json::from_str(&text).map_err(|e| Failure::Io(path, io::Error::other(e.to_string())))
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Default::default()),
-        Err(e) => Err(Failure::Io(path, e)),
-    }
+    let Some(text) = read_text_if_exists(&path, MAX_OWN_FILE)? else { return Ok(Default::default()) };
+    let broken = |why: String| Failure::Io(path.clone(), io::Error::other(why));
+    let lock: twilio_codegen::naming::NameLock =
+        serde_json::from_str(&text).map_err(|e| broken(e.to_string()))?;
+    twilio_codegen::naming::check_lock(&lock)
+        .map_err(|(key, value, why)| broken(format!("entry {key:?} = {value:?}: {why}")))?;
+    Ok(lock)
 }
 
 /// Runs the generator on `inputs` with the name lock of `target`.

@@ -66,15 +66,28 @@ enum Command {
         finish: bool,
     },
     /// Cuts the Bindings fragments in spec/ out of the upstream specs in
-    /// spec/upstream/.
-    Slice,
-    /// Regenerates the crate from every older upstream spec in spec/history/
-    /// (or the files given), each in a scratch copy under the committed name
-    /// lock; the crate, its example, its doctests and the README's example
-    /// must still compile.
+    /// spec/upstream/; with --history-from, cuts older upstream versions
+    /// (DATE_COMMIT_NAME.yaml) into spec/history/ instead.
+    Slice {
+        /// A folder of older upstream versions (twilio-oai's history).
+        #[arg(long)]
+        history_from: Option<PathBuf>,
+    },
+    /// Walks the crate through every older upstream version in spec/history/
+    /// (or the files given) in date order, then back to the committed specs,
+    /// in one scratch copy, as a user regenerating release after release
+    /// would. Each step's report must be true and mirror the reverse one;
+    /// personal data stays redacted; no type may vanish once it appeared;
+    /// the crate, its example and the README's example must compile after
+    /// each step that changed the code; the crate must end with exactly the
+    /// public names it started with.
     History {
-        /// Older upstream spec files (default: spec/history/*.yaml).
+        /// Older upstream spec files, in the order to walk them
+        /// (default: spec/history/*.yaml, in date order).
         files: Vec<PathBuf>,
+        /// Check the reports and names only; build nothing.
+        #[arg(long)]
+        no_build: bool,
     },
     /// Generates a crate from every spec in the folders under target/corpus/,
     /// builds them with clippy -D warnings, counts their doctests (there must
@@ -161,8 +174,9 @@ fn main() -> ExitCode {
         Command::UpdateSpec { from, commit, date, finish } => {
             run_update(&from, upstream::Given { commit, date }, finish)
         }
-        Command::Slice => run_slice(),
-        Command::History { files } => run_history(files),
+        Command::Slice { history_from: None } => run_slice(),
+        Command::Slice { history_from: Some(dir) } => run_slice_history(&dir),
+        Command::History { files, no_build } => run_history(files, !no_build),
         Command::Corpus { dir, hostile, no_build } => run_corpus(dir, hostile, !no_build),
         Command::Fuzz { seconds, seed } => run_fuzz(seconds, seed),
         Command::Bench { quick } => run_bench(quick),
@@ -296,6 +310,13 @@ fn run_slice() -> Result<(), String> {
     Ok(())
 }
 
+fn run_slice_history(dir: &std::path::Path) -> Result<(), String> {
+    let root = root();
+    let written = xtask::history::slice_all(&root, dir).map_err(|e| e.to_string())?;
+    xtask::tell!("wrote {written} history slices and their sums to spec/history/");
+    Ok(())
+}
+
 fn run_mutants(in_diff: Option<PathBuf>) -> Result<(), String> {
     let root = root();
     // The test packages and test targets are in .cargo/mutants.toml. The
@@ -331,34 +352,42 @@ fn run_mutants(in_diff: Option<PathBuf>) -> Result<(), String> {
     }
 }
 
-fn run_history(files: Vec<PathBuf>) -> Result<(), String> {
+fn run_history(files: Vec<PathBuf>, build: bool) -> Result<(), String> {
     let root = root();
-    let files = if files.is_empty() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("spec/history"))
-            .map_err(|e| e.to_string())?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-            .collect();
-        files.sort();
-        files
-    } else {
-        files
-    };
-    let rows = xtask::history::run(&root, &files).map_err(|e| e.to_string())?;
-    xtask::say!("| version | breaking | non-breaking | build (s) | result |\n|---|---:|---:|---:|---|");
-    for row in &rows {
+    let files =
+        if files.is_empty() { xtask::history::versions(&root).map_err(|e| e.to_string())? } else { files };
+    xtask::say!(
+        "| step | version | breaking | non-breaking | build | s | result |\n|---:|---|---:|---:|---|---:|---|"
+    );
+    let mut n = 0;
+    let scratch = xtask::target_dir(&root).join("history/walk");
+    let walk = xtask::history::walk(&root, &scratch, &files, build, &mut |step| {
+        n += 1;
         xtask::say!(
-            "| {} | {} | {} | {:.1} | {} |",
-            row.version,
-            row.breaking,
-            row.compatible,
-            row.seconds,
-            row.result
+            "| {n} | {} | {} | {} | {} | {:.1} | {} |",
+            step.version,
+            step.breaking,
+            step.compatible,
+            if step.built { "compiled" } else { "not built" },
+            step.seconds,
+            twilio_codegen::docs::plain(&step.result)
         );
+    })
+    .map_err(|e| e.to_string())?;
+    xtask::say!(
+        "\nhistory: {} steps in {:.1} s; public names missing at the end: {}, new at the end: {}, types that vanished: {}",
+        walk.steps.len(),
+        walk.seconds,
+        walk.missing.len(),
+        walk.extra.len(),
+        walk.vanished.len()
+    );
+    for (what, list) in [("missing", &walk.missing), ("new", &walk.extra), ("vanished", &walk.vanished)] {
+        for item in list {
+            xtask::tell!("{what}: {item}");
+        }
     }
-    let failed: Vec<&str> = rows.iter().filter(|r| r.result != "ok").map(|r| r.version.as_str()).collect();
-    if failed.is_empty() { Ok(()) } else { Err(format!("failed: {}", failed.join(", "))) }
+    if walk.passed() { Ok(()) } else { Err("history: the walk failed (see the table)".to_owned()) }
 }
 
 fn run_corpus(dirs: Vec<PathBuf>, hostile: Vec<PathBuf>, build: bool) -> Result<(), String> {

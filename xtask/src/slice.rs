@@ -42,6 +42,28 @@ pub const FRAGMENTS: &[Fragment] = &[
     },
 ];
 
+/// Every path the fragments cut from the upstream spec `upstream`.
+pub fn paths_of(upstream: &str) -> Vec<&'static str> {
+    FRAGMENTS.iter().filter(|f| f.upstream == upstream).flat_map(|f| f.paths.iter().copied()).collect()
+}
+
+/// The part of an upstream spec that the fragments are cut from (all their
+/// paths and what those reference), as `spec/history/` keeps older
+/// versions: cutting each fragment from it gives what cutting it from the
+/// whole spec gives, which this checks.
+pub fn history_slice(text: &str, upstream: &str) -> Result<String, String> {
+    let slice = slice(text, &paths_of(upstream))?;
+    for fragment in FRAGMENTS.iter().filter(|f| f.upstream == upstream) {
+        if self::slice(&slice, fragment.paths)? != self::slice(text, fragment.paths)? {
+            return Err(format!(
+                "{}: cut from the slice, it differs from the cut of the whole spec",
+                fragment.file
+            ));
+        }
+    }
+    Ok(slice)
+}
+
 /// A key and the lines it spans, `[start, end)`.
 struct Block {
     key: String,

@@ -321,3 +321,22 @@ fn a_closed_stdout_ends_the_program_quietly() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked") && output.status.code() != Some(101), "{stderr}");
 }
+
+#[test]
+fn a_tampered_name_lock_is_refused_by_entry() {
+    let dir = scratch("lock");
+    workspace_copy(&dir);
+    let path = dir.join("generated/names.lock");
+    let text = fs::read_to_string(&path).expect("lock");
+    let tampered = text.replacen("\"identity\"", "\"\\u0456dentity\"", 1);
+    assert_ne!(text, tampered);
+    fs::write(&path, tampered).expect("writes");
+    let inputs = xtask::read_specs(&dir, &xtask::default_specs(&dir).expect("specs")).expect("readable");
+    let before = fs::read(dir.join("generated/src/generated/chat_v2.rs")).expect("generated");
+    let error = xtask::codegen(&dir, &inputs, &xtask::Target::Workspace, xtask::Mode::Write)
+        .expect_err("refused")
+        .to_string();
+    assert!(error.contains("names.lock") && error.contains("not an ASCII Rust identifier"), "{error}");
+    assert!(error.contains("field Binding identity"), "the entry is named: {error}");
+    assert_eq!(fs::read(dir.join("generated/src/generated/chat_v2.rs")).expect("generated"), before);
+}

@@ -244,20 +244,6 @@ pub struct BindingContext {
 }
 
 impl BindingContext {
-    /// Deletes a binding.
-    ///
-    /// Push notification subscription for users
-    ///
-    /// `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}` (operation `DeleteBinding`).
-    pub fn delete(&self) -> DeleteBindingRequest {
-        DeleteBindingRequest {
-            client: self.client.clone(),
-            service_sid: self.service_sid.clone(),
-            binding_sid: self.binding_sid.clone(),
-            call: rt::CallOptions::default(),
-        }
-    }
-
     /// Fetches one binding.
     ///
     /// Push notification subscription for users
@@ -271,47 +257,19 @@ impl BindingContext {
             call: rt::CallOptions::default(),
         }
     }
-}
 
-/// Request builder for [`BindingContext::delete`]: `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}`.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteBindingRequest {
-    client: rt::Client,
-    service_sid: ServiceSid,
-    binding_sid: BindingSid,
-    call: rt::CallOptions,
-}
-
-impl DeleteBindingRequest {
-    /// Overrides the client's timeout for this call (per attempt).
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
-        self.call.retry = Some(retry);
-        self
-    }
-
-    /// The HTTP request this builder describes, for inspection or for
-    /// sending through another transport.
-    pub fn to_request(&self) -> rt::Request {
-        let mut request = rt::Request::new(rt::Method::Delete, SERVER)
-            .operation("DeleteBinding", "/v2/Services/{ServiceSid}/Bindings/{Sid}");
-        request.push_path("/v2/Services/");
-        request.push_path_param(&self.service_sid);
-        request.push_path("/Bindings/");
-        request.push_path_param(&self.binding_sid);
-        request.set_call_options(self.call);
-        request
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.client.send_empty(self.to_request()).await
+    /// Deletes a binding.
+    ///
+    /// Push notification subscription for users
+    ///
+    /// `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}` (operation `DeleteBinding`).
+    pub fn delete(&self) -> DeleteBindingRequest {
+        DeleteBindingRequest {
+            client: self.client.clone(),
+            service_sid: self.service_sid.clone(),
+            binding_sid: self.binding_sid.clone(),
+            call: rt::CallOptions::default(),
+        }
     }
 }
 
@@ -354,6 +312,48 @@ impl FetchBindingRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<Binding, rt::Error> {
         self.client.send_json(self.to_request()).await
+    }
+}
+
+/// Request builder for [`BindingContext::delete`]: `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteBindingRequest {
+    client: rt::Client,
+    service_sid: ServiceSid,
+    binding_sid: BindingSid,
+    call: rt::CallOptions,
+}
+
+impl DeleteBindingRequest {
+    /// Overrides the client's timeout for this call (per attempt).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
+        self.call.retry = Some(retry);
+        self
+    }
+
+    /// The HTTP request this builder describes, for inspection or for
+    /// sending through another transport.
+    pub fn to_request(&self) -> rt::Request {
+        let mut request = rt::Request::new(rt::Method::Delete, SERVER)
+            .operation("DeleteBinding", "/v2/Services/{ServiceSid}/Bindings/{Sid}");
+        request.push_path("/v2/Services/");
+        request.push_path_param(&self.service_sid);
+        request.push_path("/Bindings/");
+        request.push_path_param(&self.binding_sid);
+        request.set_call_options(self.call);
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<(), rt::Error> {
+        self.client.send_empty(self.to_request()).await
     }
 }
 
@@ -575,21 +575,6 @@ impl std::fmt::Debug for UserBindingContext {
 }
 
 impl UserBindingContext {
-    /// Deletes a user binding.
-    ///
-    /// List of bindings for a given user
-    ///
-    /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}` (operation `DeleteUserBinding`).
-    pub fn delete(&self) -> DeleteUserBindingRequest {
-        DeleteUserBindingRequest {
-            client: self.client.clone(),
-            service_sid: self.service_sid.clone(),
-            user_sid: self.user_sid.clone(),
-            user_binding_sid: self.user_binding_sid.clone(),
-            call: rt::CallOptions::default(),
-        }
-    }
-
     /// Fetches one user binding.
     ///
     /// List of bindings for a given user
@@ -604,64 +589,20 @@ impl UserBindingContext {
             call: rt::CallOptions::default(),
         }
     }
-}
 
-/// Request builder for [`UserBindingContext::delete`]: `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteUserBindingRequest {
-    client: rt::Client,
-    service_sid: ServiceSid,
-    user_sid: String,
-    user_binding_sid: BindingSid,
-    call: rt::CallOptions,
-}
-
-impl DeleteUserBindingRequest {
-    /// Overrides the client's timeout for this call (per attempt).
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
-        self.call.retry = Some(retry);
-        self
-    }
-
-    /// The HTTP request this builder describes, for inspection or for
-    /// sending through another transport.
-    pub fn to_request(&self) -> rt::Request {
-        let mut request = rt::Request::new(rt::Method::Delete, SERVER)
-            .operation(
-                "DeleteUserBinding",
-                "/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}",
-            );
-        request.push_path("/v2/Services/");
-        request.push_path_param(&self.service_sid);
-        request.push_path("/Users/");
-        request.push_path_param_pii(&self.user_sid);
-        request.push_path("/Bindings/");
-        request.push_path_param(&self.user_binding_sid);
-        request.set_call_options(self.call);
-        request
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.client.send_empty(self.to_request()).await
-    }
-}
-
-impl std::fmt::Debug for DeleteUserBindingRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DeleteUserBindingRequest")
-            .field("service_sid", &self.service_sid)
-            .field("user_sid", &rt::Redacted)
-            .field("user_binding_sid", &self.user_binding_sid)
-            .field("call", &self.call)
-            .finish_non_exhaustive()
+    /// Deletes a user binding.
+    ///
+    /// List of bindings for a given user
+    ///
+    /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}` (operation `DeleteUserBinding`).
+    pub fn delete(&self) -> DeleteUserBindingRequest {
+        DeleteUserBindingRequest {
+            client: self.client.clone(),
+            service_sid: self.service_sid.clone(),
+            user_sid: self.user_sid.clone(),
+            user_binding_sid: self.user_binding_sid.clone(),
+            call: rt::CallOptions::default(),
+        }
     }
 }
 
@@ -716,6 +657,65 @@ impl FetchUserBindingRequest {
 impl std::fmt::Debug for FetchUserBindingRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FetchUserBindingRequest")
+            .field("service_sid", &self.service_sid)
+            .field("user_sid", &rt::Redacted)
+            .field("user_binding_sid", &self.user_binding_sid)
+            .field("call", &self.call)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Request builder for [`UserBindingContext::delete`]: `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`.
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteUserBindingRequest {
+    client: rt::Client,
+    service_sid: ServiceSid,
+    user_sid: String,
+    user_binding_sid: BindingSid,
+    call: rt::CallOptions,
+}
+
+impl DeleteUserBindingRequest {
+    /// Overrides the client's timeout for this call (per attempt).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
+        self.call.retry = Some(retry);
+        self
+    }
+
+    /// The HTTP request this builder describes, for inspection or for
+    /// sending through another transport.
+    pub fn to_request(&self) -> rt::Request {
+        let mut request = rt::Request::new(rt::Method::Delete, SERVER)
+            .operation(
+                "DeleteUserBinding",
+                "/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}",
+            );
+        request.push_path("/v2/Services/");
+        request.push_path_param(&self.service_sid);
+        request.push_path("/Users/");
+        request.push_path_param_pii(&self.user_sid);
+        request.push_path("/Bindings/");
+        request.push_path_param(&self.user_binding_sid);
+        request.set_call_options(self.call);
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<(), rt::Error> {
+        self.client.send_empty(self.to_request()).await
+    }
+}
+
+impl std::fmt::Debug for DeleteUserBindingRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeleteUserBindingRequest")
             .field("service_sid", &self.service_sid)
             .field("user_sid", &rt::Redacted)
             .field("user_binding_sid", &self.user_binding_sid)

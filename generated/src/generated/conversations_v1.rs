@@ -231,20 +231,6 @@ pub struct BindingContext {
 }
 
 impl BindingContext {
-    /// Deletes a binding.
-    ///
-    /// Remove a push notification binding from the conversation service
-    ///
-    /// `DELETE /v1/Services/{ChatServiceSid}/Bindings/{Sid}` (operation `DeleteServiceBinding`).
-    pub fn delete(&self) -> DeleteServiceBindingRequest {
-        DeleteServiceBindingRequest {
-            client: self.client.clone(),
-            chat_service_sid: self.chat_service_sid.clone(),
-            binding_sid: self.binding_sid.clone(),
-            call: rt::CallOptions::default(),
-        }
-    }
-
     /// Fetches one binding.
     ///
     /// Fetch a push notification binding from the conversation service
@@ -258,50 +244,19 @@ impl BindingContext {
             call: rt::CallOptions::default(),
         }
     }
-}
 
-/// Request builder for [`BindingContext::delete`]: `DELETE /v1/Services/{ChatServiceSid}/Bindings/{Sid}`.
-#[derive(Clone, Debug)]
-#[must_use = "a request does nothing until it is sent"]
-pub struct DeleteServiceBindingRequest {
-    client: rt::Client,
-    chat_service_sid: ServiceSid,
-    binding_sid: BindingSid,
-    call: rt::CallOptions,
-}
-
-impl DeleteServiceBindingRequest {
-    /// Overrides the client's timeout for this call (per attempt).
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.call.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for this call.
-    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
-        self.call.retry = Some(retry);
-        self
-    }
-
-    /// The HTTP request this builder describes, for inspection or for
-    /// sending through another transport.
-    pub fn to_request(&self) -> rt::Request {
-        let mut request = rt::Request::new(rt::Method::Delete, SERVER)
-            .operation(
-                "DeleteServiceBinding",
-                "/v1/Services/{ChatServiceSid}/Bindings/{Sid}",
-            );
-        request.push_path("/v1/Services/");
-        request.push_path_param(&self.chat_service_sid);
-        request.push_path("/Bindings/");
-        request.push_path_param(&self.binding_sid);
-        request.set_call_options(self.call);
-        request
-    }
-
-    /// Sends the request.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.client.send_empty(self.to_request()).await
+    /// Deletes a binding.
+    ///
+    /// Remove a push notification binding from the conversation service
+    ///
+    /// `DELETE /v1/Services/{ChatServiceSid}/Bindings/{Sid}` (operation `DeleteServiceBinding`).
+    pub fn delete(&self) -> DeleteServiceBindingRequest {
+        DeleteServiceBindingRequest {
+            client: self.client.clone(),
+            chat_service_sid: self.chat_service_sid.clone(),
+            binding_sid: self.binding_sid.clone(),
+            call: rt::CallOptions::default(),
+        }
     }
 }
 
@@ -347,6 +302,51 @@ impl FetchServiceBindingRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ServiceBinding, rt::Error> {
         self.client.send_json(self.to_request()).await
+    }
+}
+
+/// Request builder for [`BindingContext::delete`]: `DELETE /v1/Services/{ChatServiceSid}/Bindings/{Sid}`.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct DeleteServiceBindingRequest {
+    client: rt::Client,
+    chat_service_sid: ServiceSid,
+    binding_sid: BindingSid,
+    call: rt::CallOptions,
+}
+
+impl DeleteServiceBindingRequest {
+    /// Overrides the client's timeout for this call (per attempt).
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn with_retry(mut self, retry: rt::RetryPolicy) -> Self {
+        self.call.retry = Some(retry);
+        self
+    }
+
+    /// The HTTP request this builder describes, for inspection or for
+    /// sending through another transport.
+    pub fn to_request(&self) -> rt::Request {
+        let mut request = rt::Request::new(rt::Method::Delete, SERVER)
+            .operation(
+                "DeleteServiceBinding",
+                "/v1/Services/{ChatServiceSid}/Bindings/{Sid}",
+            );
+        request.push_path("/v1/Services/");
+        request.push_path_param(&self.chat_service_sid);
+        request.push_path("/Bindings/");
+        request.push_path_param(&self.binding_sid);
+        request.set_call_options(self.call);
+        request
+    }
+
+    /// Sends the request.
+    pub async fn send(self) -> Result<(), rt::Error> {
+        self.client.send_empty(self.to_request()).await
     }
 }
 

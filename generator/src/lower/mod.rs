@@ -14,7 +14,7 @@ use crate::docs;
 use crate::error::{Error, Pointer};
 use crate::load::{SchemaRef, Spec};
 use crate::model::*;
-use crate::naming::{NameLock, Namespace, join_overlapping, pascal, singular, snake, unraw};
+use crate::naming::{self, NameLock, Namespace, join_overlapping, pascal, singular, snake, unraw};
 use crate::ptr;
 
 mod operation;
@@ -28,8 +28,7 @@ type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
 const MAX_DEPTH: usize = 48;
 
 /// Names that generated modules import or that would shadow the prelude.
-const RESERVED_TYPES: &[&str] =
-    &["Box", "Client", "Error", "Option", "Page", "Request", "Result", "Self", "String", "Vec"];
+use naming::RESERVED_TYPES;
 
 /// Why an operation could not be lowered.
 enum Problem {
@@ -150,7 +149,10 @@ pub fn lower(specs: &[Spec], lock: &NameLock) -> Result<(Api, NameLock), Error> 
     skipped.sort_by(|a: &Skipped, b| (&a.file, &a.pointer).cmp(&(&b.file, &b.pointer)));
     warnings.sort_by(|a: &Skipped, b| (&a.file, &a.pointer).cmp(&(&b.file, &b.pointer)));
     warnings.dedup();
-    Ok((Api { domains: lowered, sids, skipped, warnings }, claims))
+    // The lock never forgets (rule 13): what this release did not use stays.
+    let mut names = lock.clone();
+    names.extend(claims);
+    Ok((Api { domains: lowered, sids, skipped, warnings }, names))
 }
 
 /// Claims a name in `ns` for the item `key`: the locked name if there is one
@@ -355,7 +357,8 @@ struct DomainLowering<'a, 'u> {
     module: String,
     /// Operation ids, given or derived, by path index and method.
     op_ids: BTreeMap<(usize, &'static str), String>,
-    /// Builder names by operation id, claimed before any type.
+    /// Builder names by operation key (`GET /v2/Services/{}/Bindings`),
+    /// claimed before any type.
     builders: BTreeMap<String, String>,
     /// Type names the lock gives to items of this domain: no other item
     /// takes one, even if it is named first.
@@ -400,24 +403,55 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
         }
     }
 
-    /// Claims `candidates` in the domain's type namespace for `key`, passing
-    /// over names the lock promises to other items.
-    fn pick_type<S: AsRef<str>>(&mut self, key: String, candidates: impl IntoIterator<Item = S>) -> String {
-        let key = format!("{} {key}", self.module);
-        let own = self.lock.get(&key);
-        let candidates: Vec<String> = candidates
-            .into_iter()
-            .map(|c| c.as_ref().to_owned())
-            .filter(|c| Some(c) == own || !self.promised.contains(unraw(c)))
+    /// Claims `candidates` in the domain's type namespace for the item with
+    /// these lock `keys` (its own first, then hints such as its component):
+    /// the first name any of them locks comes first, and a name the lock
+    /// promises to another item is passed over. Records the claim under
+    /// every key.
+    fn pick_type<S: AsRef<str>>(
+        &mut self,
+        keys: &[String],
+        candidates: impl IntoIterator<Item = S>,
+    ) -> String {
+        let keys: Vec<String> = keys.iter().map(|k| format!("{} {k}", self.module)).collect();
+        let own: Vec<&String> = keys.iter().filter_map(|k| self.lock.get(k)).collect();
+        let candidates: Vec<String> = own
+            .iter()
+            .map(|n| (*n).clone())
+            .chain(candidates.into_iter().map(|c| c.as_ref().to_owned()))
+            .filter(|c| own.contains(&c) || !self.promised.contains(unraw(c)))
             .collect();
-        pick(self.lock, &mut self.claims, &mut self.ns, key, candidates)
+        let name = self.ns.claim_first(&candidates);
+        for key in keys {
+            self.claims.insert(key, name.clone());
+        }
+        name
     }
 
-    /// Whether a type name is free for an item other than its owner in the lock.
-    fn type_name_free(&self, name: &str, site_key: &str) -> bool {
+    /// Whether a type name is free for the item with these lock keys: free
+    /// in the namespace, and not promised to another item.
+    fn type_name_free(&self, name: &str, keys: &[String]) -> bool {
         self.ns.is_free(name)
             && (!self.promised.contains(unraw(name))
-                || self.lock.get(&format!("{} {site_key}", self.module)).is_some_and(|n| n == name))
+                || keys
+                    .iter()
+                    .any(|k| self.lock.get(&format!("{} {k}", self.module)).is_some_and(|n| n == name)))
+    }
+
+    /// Whether the item at `site` (`field Binding identity`) is personal
+    /// data, and whether only the lock says so: a mark the spec once gave is
+    /// kept when a later or earlier spec drops it, until the user sets its
+    /// lock entry to [`RELEASED`](naming::RELEASED).
+    fn personal(&mut self, site: &str, marked: bool) -> (bool, bool) {
+        let key = format!("{} pii {site}", self.module);
+        let locked = self.lock.get(&key).map(String::as_str);
+        let kept = !marked && locked == Some(naming::PERSONAL);
+        let value =
+            if marked || kept { Some(naming::PERSONAL) } else { locked.filter(|v| *v == naming::RELEASED) };
+        if let Some(value) = value {
+            self.claims.insert(key, value.to_owned());
+        }
+        (marked || kept, kept)
     }
 
     /// The locked name of `key`, if any.
@@ -470,10 +504,16 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             chosen.push(((*index, *method), id.clone()));
         }
         self.op_ids.extend(chosen);
-        let ids: BTreeSet<String> = self.op_ids.values().cloned().collect();
-        for id in ids {
-            let builder = self.pick_type(format!("op {id} builder"), [format!("{}Request", pascal(&id))]);
-            self.builders.insert(id, builder);
+        // Builders in the order of their keys, which releases keep.
+        let mut keyed: Vec<(String, String)> = self
+            .op_ids
+            .iter()
+            .map(|((index, method), id)| (op_key(method, &input.paths[*index].segments), id.clone()))
+            .collect();
+        keyed.sort();
+        for (key, id) in keyed {
+            let builder = self.pick_type(&[format!("op {key} builder")], [format!("{}Request", pascal(&id))]);
+            self.builders.insert(key, builder);
         }
         Ok(())
     }
@@ -490,7 +530,7 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             .filter(|(rest, _)| !rest.ends_with(" accessor") && !rest.ends_with(" method"))
             .map(|(_, v)| unraw(v).to_owned())
             .collect();
-        let rust_name = self.pick_type("api".to_owned(), [pascal(&input.module)]);
+        let rust_name = self.pick_type(&["api".to_owned()], [pascal(&input.module)]);
         self.operation_ids(&input)?;
 
         // Operations first: node identifiers take their types from them.
@@ -596,6 +636,35 @@ fn derived_ids(method: &str, segments: &[Segment]) -> (String, String) {
     let short = format!("{}{literals}", pascal(verb));
     let full = if params.is_empty() { short.clone() } else { format!("{short}By{}", params.join("And")) };
     (short, full)
+}
+
+/// An operation's key in the lock, which releases keep: its method and its
+/// normalized path (`GET /v2/Services/{}/Bindings`), never its operationId.
+fn op_key(method: &str, segments: &[Segment]) -> String {
+    format!("{} {}", method.to_ascii_uppercase(), normalized(segments))
+}
+
+/// [`op_key`] of a lowered operation.
+pub fn op_key_of(op: &Operation) -> String {
+    format!("{} {}", format!("{:?}", op.http_method).to_ascii_uppercase(), normalize_template(&op.path))
+}
+
+/// A path template with every parameter spelled `{}`, as node keys are.
+pub fn normalize_template(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                inside = true;
+                out.push_str("{}");
+            }
+            '}' => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn normalized(segments: &[Segment]) -> String {

@@ -27,6 +27,9 @@ impl<'a> DomainLowering<'a, '_> {
         at: &Pointer,
         operation_id: String,
     ) -> Lowered<(Operation, Vec<Param>)> {
+        // Lock keys name the operation by method and path, which releases
+        // keep; its operationId only suggests first names.
+        let key = op_key(&format!("{http_method:?}"), &path.segments);
         let noun = path
             .segments
             .iter()
@@ -61,7 +64,7 @@ impl<'a> DomainLowering<'a, '_> {
             let (param, param_at) = declared.remove(&((*name).to_owned(), "path")).ok_or_else(|| {
                 spec.error(at, format!("path parameter `{{{name}}}` is used in the path but not declared"))
             })?;
-            let site = format!("param {operation_id} path {name}");
+            let site = format!("param {key} path {name}");
             let owner = Owner { noun: &noun, field: name, site: &site };
             path_params.push(self.param(spec, param, &param_at, Location::Path, owner)?);
         }
@@ -103,20 +106,20 @@ impl<'a> DomainLowering<'a, '_> {
                     );
                 }
             };
-            let site = format!("param {operation_id} {place} {name}");
+            let site = format!("param {key} {place} {name}");
             let owner = Owner { noun: &noun, field: name, site: &site };
             let mut param = self.param(spec, param, param_at, location, owner)?;
-            param.rust_name = self.pick_param(&mut names, &mut holders, &operation_id, &param);
+            param.rust_name = self.pick_param(&mut names, &mut holders, &key, &mut param);
             params.push(param);
         }
         if let Some(body) = &op.request_body {
-            for mut field in self.body(spec, body, &at.join("requestBody"), &noun, &operation_id)? {
-                field.rust_name = self.pick_param(&mut names, &mut holders, &operation_id, &field);
+            for mut field in self.body(spec, body, &at.join("requestBody"), &noun, (&operation_id, &key))? {
+                field.rust_name = self.pick_param(&mut names, &mut holders, &key, &mut field);
                 params.push(field);
             }
         }
 
-        let response = self.response(spec, op, at, &operation_id)?;
+        let response = self.response(spec, op, at, (&operation_id, &key))?;
         // Twilio pages are followed by `next_page_url`; page numbers and tokens stay internal.
         if matches!(response, Response::Page { .. }) {
             params.retain(|p| {
@@ -143,14 +146,11 @@ impl<'a> DomainLowering<'a, '_> {
         // Many required values read well only with their names beside them.
         let required = params.iter().filter(|p| p.required).count();
         let required_struct = (required > MAX_REQUIRED_ARGUMENTS).then(|| {
-            self.pick_type(
-                format!("op {operation_id} required"),
-                [format!("{}Required", pascal(&operation_id))],
-            )
+            self.pick_type(&[format!("op {key} required")], [format!("{}Required", pascal(&operation_id))])
         });
         let op = Operation {
             required_struct,
-            builder_name: self.builders.get(&operation_id).cloned().unwrap_or_default(),
+            builder_name: self.builders.get(&key).cloned().unwrap_or_default(),
             operation_id,
             method_name: String::new(),
             http_method,
@@ -173,11 +173,13 @@ impl<'a> DomainLowering<'a, '_> {
         &mut self,
         names: &mut Namespace,
         holders: &mut BTreeMap<String, Location>,
-        operation_id: &str,
-        param: &Param,
+        op_key: &str,
+        param: &mut Param,
     ) -> String {
         let place = naming::place(param.location);
-        let key = format!("{} param {operation_id} {place} {}", self.module, param.name);
+        let site = format!("param {op_key} {place} {}", param.name);
+        (param.pii, param.pii_kept) = self.personal(&site, param.pii);
+        let key = format!("{} {site}", self.module);
         let plain = unraw(&param.rust_name).to_owned();
         let prefixed = format!("{place}_{plain}");
         let spelled = format!("{plain}_{}", snake(&naming::spelling(&param.name)));
@@ -224,6 +226,7 @@ impl<'a> DomainLowering<'a, '_> {
             maximum,
             doc: docs::first_of([data.description.as_deref(), resolved.schema_data.description.as_deref()]),
             pii: is_pii(&data.extensions),
+            pii_kept: false,
         })
     }
 
@@ -236,7 +239,7 @@ impl<'a> DomainLowering<'a, '_> {
         body: &'a ReferenceOr<openapiv3::RequestBody>,
         at: &Pointer,
         noun: &str,
-        operation_id: &str,
+        (operation_id, op_key): (&str, &str),
     ) -> Lowered<Vec<Param>> {
         let (body, at) = spec.request_body(body, at)?;
         let chosen = ["application/x-www-form-urlencoded", "application/json"]
@@ -252,7 +255,7 @@ impl<'a> DomainLowering<'a, '_> {
         };
         if media == "application/json" {
             let noun = pascal(operation_id);
-            let site = format!("body {operation_id}");
+            let site = format!("body {op_key}");
             let owner = Owner { noun: &noun, field: "body", site: &site };
             let ty = self.schema(spec, schema.into(), &content_at.join("schema"), owner)?;
             self.mark_input(&ty);
@@ -266,6 +269,7 @@ impl<'a> DomainLowering<'a, '_> {
                 maximum: None,
                 doc: docs::first_of([body.description.as_deref(), Some("The request body.")]),
                 pii: false,
+                pii_kept: false,
             }]);
         }
         if media != "application/x-www-form-urlencoded" {
@@ -285,7 +289,7 @@ impl<'a> DomainLowering<'a, '_> {
             let field_at = schema_at.join("properties").join(name);
             let (resolved, _, _) = spec.schema(property, &field_at)?;
             let (minimum, maximum) = bounds(resolved);
-            let site = format!("param {operation_id} form {name}");
+            let site = format!("param {op_key} form {name}");
             let ty =
                 self.schema(spec, property.into(), &field_at, Owner { noun, field: name, site: &site })?;
             fields.push(Param {
@@ -298,6 +302,7 @@ impl<'a> DomainLowering<'a, '_> {
                 maximum,
                 doc: docs::first_of([resolved.schema_data.description.as_deref()]),
                 pii: is_pii(&resolved.schema_data.extensions),
+                pii_kept: false,
             });
         }
         Ok(fields)
@@ -328,7 +333,7 @@ impl<'a> DomainLowering<'a, '_> {
         spec: &'a Spec,
         op: &'a OaOperation,
         at: &Pointer,
-        operation_id: &str,
+        (operation_id, op_key): (&str, &str),
     ) -> Lowered<Response> {
         let success = op
             .responses
@@ -360,11 +365,11 @@ impl<'a> DomainLowering<'a, '_> {
             return Ok(Response::Json(TypeRef::Json));
         };
         let schema_at = content_at.join("schema");
-        if let Some(page) = self.page(spec, schema, &schema_at, operation_id)? {
+        if let Some(page) = self.page(spec, schema, &schema_at, op_key)? {
             return Ok(page);
         }
         let noun = pascal(operation_id);
-        let site = format!("response {operation_id}");
+        let site = format!("response {op_key}");
         let owner = Owner { noun: &noun, field: "response", site: &site };
         Ok(Response::Json(self.schema(spec, schema.into(), &schema_at, owner)?))
     }
@@ -376,7 +381,7 @@ impl<'a> DomainLowering<'a, '_> {
         spec: &'a Spec,
         schema: &'a ReferenceOr<Schema>,
         at: &Pointer,
-        operation_id: &str,
+        op_key: &str,
     ) -> Lowered<Option<Response>> {
         let (schema, _, at) = spec.schema(schema, at)?;
         let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
@@ -404,7 +409,7 @@ impl<'a> DomainLowering<'a, '_> {
             return Ok(None);
         };
         let noun = pascal(&singular(&snake(items_key)));
-        let site = format!("item {operation_id}");
+        let site = format!("item {op_key}");
         let owner = Owner { noun: &noun, field: "item", site: &site };
         let item = self.schema(spec, item.into(), &items_at.join("items"), owner)?;
         Ok(Some(Response::Page { items_key: (*items_key).clone(), item }))

@@ -45,10 +45,15 @@ impl<'a> DomainLowering<'a, '_> {
                 }
                 if !values.is_empty() || !string.enumeration.is_empty() {
                     let name = self.type_name(spec, component, &owner, &schema_at, Some(&values))?;
-                    if !self.types.contains_key(&name) {
-                        let spec_name = component.unwrap_or(owner.site);
-                        let def = self.enumeration(&name, spec_name, &values, schema);
-                        self.types.insert(name.clone(), def);
+                    match self.types.get(&name) {
+                        None => {
+                            let spec_name = component.unwrap_or(owner.site);
+                            let def = self.enumeration(&name, spec_name, &values, schema);
+                            self.types.insert(name.clone(), def);
+                        }
+                        // One enum used at several sites takes every value any of them lists.
+                        Some(TypeDef::Enum(_)) => self.add_values(&name, &values),
+                        Some(TypeDef::Struct(_)) => {}
                     }
                     return Ok(TypeRef::Named(name));
                 }
@@ -139,12 +144,13 @@ impl<'a> DomainLowering<'a, '_> {
         Ok(TypeRef::Named(name))
     }
 
-    /// The Rust name of a struct or enum, by the naming rules: the locked
-    /// name, else the component's own name (or, inline, one made from the
-    /// owner), else a qualified one. An inline enum whose name is taken by an
-    /// enum with the same `values` shares that type. A component keeps its
-    /// name across the spec files of a domain only if it is the same
-    /// everywhere.
+    /// The Rust name of a struct or enum, by the naming rules (5 and 9): the
+    /// name the lock gives its site, else the one it gives its component,
+    /// else the component's own name (or, inline, one made from the owner),
+    /// else a qualified one. An enum whose name is already an enum's is that
+    /// enum: the same name locked to both sites (they were one type), or a
+    /// fresh name for the same values. A component keeps its name across the
+    /// spec files of a domain only if it is the same everywhere.
     fn type_name(
         &mut self,
         spec: &'a Spec,
@@ -154,65 +160,66 @@ impl<'a> DomainLowering<'a, '_> {
         values: Option<&[&str]>,
     ) -> Result<String, Error> {
         let site = format!("type {}", owner.site);
-        let Some(component) = component else {
-            let own = pascal(&join_overlapping(&snake(owner.noun), &snake(owner.field)));
-            let qualified = pascal(&format!("{} {}", owner.site, owner.field));
-            let candidates: Vec<String> =
-                self.locked(&site).cloned().into_iter().chain([own, qualified]).collect();
-            // The same enum met again (a filter and the field it filters) is
-            // one type: the first candidate that is free, or that names an
-            // enum with the same values, wins.
-            if let Some(values) = values {
-                for name in &candidates {
-                    if self.type_name_free(name, &site) {
-                        break;
+        let index = self.specs.iter().position(|s| std::ptr::eq(s, spec)).unwrap_or(0);
+        if let Some(component) = component {
+            if let Some((first, name)) = self.components.get(component) {
+                let same = *first == index
+                    || component_schema(&self.specs[*first], component) == component_schema(spec, component);
+                if !same {
+                    return Err(spec.error(
+                        at,
+                        format!("schema {component:?} differs from the one in {}", self.specs[*first].file),
+                    ));
+                }
+                let name = name.clone();
+                self.claims.insert(format!("{} {site}", self.module), name.clone());
+                return Ok(name);
+            }
+        }
+        let (keys, fresh): (Vec<String>, Vec<String>) = match component {
+            None => {
+                let own = pascal(&join_overlapping(&snake(owner.noun), &snake(owner.field)));
+                let qualified = pascal(&format!("{} {}", owner.site, owner.field));
+                (vec![site], vec![own, qualified])
+            }
+            Some(component) => {
+                let own = match component.split_once("_enum_") {
+                    Some((resource, field)) => {
+                        let resource = resource.rsplit('.').next().unwrap_or(resource);
+                        pascal(&join_overlapping(&snake(resource), &snake(field)))
                     }
-                    let same = match self.types.get(name) {
-                        Some(TypeDef::Enum(e)) => {
-                            e.variants.iter().map(|v| v.value.as_str()).eq(values.iter().copied())
-                        }
-                        _ => false,
-                    };
-                    if same {
-                        self.claims.insert(format!("{} {site}", self.module), name.clone());
-                        return Ok(name.clone());
+                    None => pascal(component.rsplit('.').next().unwrap_or(component)),
+                };
+                let schema = format!("type schema {component}");
+                (vec![site, schema], vec![own.clone(), pascal(component), format!("{own}Schema")])
+            }
+        };
+        // The same enum met again: under a name the lock gives this site (the
+        // two were one type), or under a fresh name with the same values.
+        if let Some(values) = values {
+            let locked: Vec<String> = keys.iter().filter_map(|k| self.locked(k)).cloned().collect();
+            for name in locked.iter().chain(&fresh) {
+                if self.type_name_free(name, &keys) {
+                    break;
+                }
+                let Some(TypeDef::Enum(existing)) = self.types.get(name) else { continue };
+                let same = existing.variants.iter().map(|v| v.value.as_str()).eq(values.iter().copied());
+                if locked.contains(name) || same {
+                    for key in &keys {
+                        self.claims.insert(format!("{} {key}", self.module), name.clone());
                     }
+                    let name = name.clone();
+                    if let Some(component) = component {
+                        self.components.insert(component.to_owned(), (index, name.clone()));
+                    }
+                    return Ok(name);
                 }
             }
-            return Ok(self.pick_type(site, candidates));
-        };
-        let index = self.specs.iter().position(|s| std::ptr::eq(s, spec)).unwrap_or(0);
-        if let Some((first, name)) = self.components.get(component) {
-            let same = *first == index
-                || component_schema(&self.specs[*first], component) == component_schema(spec, component);
-            if !same {
-                return Err(spec.error(
-                    at,
-                    format!("schema {component:?} differs from the one in {}", self.specs[*first].file),
-                ));
-            }
-            let name = name.clone();
-            self.claims.insert(format!("{} {site}", self.module), name.clone());
-            return Ok(name);
         }
-        let own = match component.split_once("_enum_") {
-            Some((resource, field)) => {
-                let resource = resource.rsplit('.').next().unwrap_or(resource);
-                pascal(&join_overlapping(&snake(resource), &snake(field)))
-            }
-            None => pascal(component.rsplit('.').next().unwrap_or(component)),
-        };
-        let key = format!("type schema {component}");
-        // A component first met inline in an older spec keeps that name.
-        let candidates: Vec<String> = self
-            .locked(&site)
-            .cloned()
-            .into_iter()
-            .chain([own.clone(), pascal(component), format!("{own}Schema")])
-            .collect();
-        let name = self.pick_type(key, candidates);
-        self.claims.insert(format!("{} {site}", self.module), name.clone());
-        self.components.insert(component.to_owned(), (index, name.clone()));
+        let name = self.pick_type(&keys, fresh);
+        if let Some(component) = component {
+            self.components.insert(component.to_owned(), (index, name.clone()));
+        }
         Ok(name)
     }
 
@@ -238,23 +245,39 @@ impl<'a> DomainLowering<'a, '_> {
         Ok(())
     }
 
+    /// A variant for `value` of the enum `name`, its name claimed in `names`.
+    fn variant(&mut self, name: &str, names: &mut Namespace, value: &str) -> Variant {
+        let base = if value.is_empty() { "Empty".to_owned() } else { pascal(value) };
+        // `Unknown` holds the values this crate does not know.
+        let candidates = if base == "Unknown" {
+            vec!["UnknownValue".to_owned(), format!("UnknownValue{}", naming::spelling(value))]
+        } else {
+            vec![base.clone(), format!("{base}{}", naming::spelling(value))]
+        };
+        let key = format!("{} variant {name} {value}", self.module);
+        let rust_name = pick(self.lock, &mut self.claims, names, key, candidates);
+        Variant { value: value.to_owned(), rust_name }
+    }
+
+    /// Adds to the enum `name` the `values` it does not have yet.
+    fn add_values(&mut self, name: &str, values: &[&str]) {
+        let Some(TypeDef::Enum(def)) = self.types.get(name) else { return };
+        let missing: Vec<&str> =
+            values.iter().copied().filter(|v| !def.variants.iter().any(|k| k.value == *v)).collect();
+        if missing.is_empty() {
+            return;
+        }
+        let taken: Vec<String> = def.variants.iter().map(|v| v.rust_name.clone()).collect();
+        let mut names = Namespace::with_reserved(taken.iter().map(String::as_str).chain(["Unknown"]));
+        let added: Vec<Variant> = missing.into_iter().map(|v| self.variant(name, &mut names, v)).collect();
+        if let Some(TypeDef::Enum(def)) = self.types.get_mut(name) {
+            def.variants.extend(added);
+        }
+    }
+
     fn enumeration(&mut self, name: &str, spec_name: &str, values: &[&str], schema: &Schema) -> TypeDef {
         let mut names = Namespace::with_reserved(["Unknown"]);
-        let variants = values
-            .iter()
-            .map(|value| {
-                let base = if value.is_empty() { "Empty".to_owned() } else { pascal(value) };
-                // `Unknown` holds the values this crate does not know.
-                let candidates = if base == "Unknown" {
-                    vec!["UnknownValue".to_owned(), format!("UnknownValue{}", naming::spelling(value))]
-                } else {
-                    vec![base.clone(), format!("{base}{}", naming::spelling(value))]
-                };
-                let key = format!("{} variant {name} {value}", self.module);
-                let rust_name = pick(self.lock, &mut self.claims, &mut names, key, candidates);
-                Variant { value: (*value).to_owned(), rust_name }
-            })
-            .collect();
+        let variants = values.iter().map(|value| self.variant(name, &mut names, value)).collect();
         TypeDef::Enum(EnumDef {
             name: schema.schema_data.title.clone().unwrap_or_else(|| spec_name.to_owned()),
             doc: docs::first_of([schema.schema_data.description.as_deref()]),
@@ -287,6 +310,8 @@ impl<'a> DomainLowering<'a, '_> {
                 other => other,
             };
             let boxed = matches!(&ty, TypeRef::Named(n) if self.in_progress.contains(n));
+            let (pii, pii_kept) = self
+                .personal(&format!("field {noun} {field_name}"), is_pii(&resolved.schema_data.extensions));
             fields.push(Field {
                 name: field_name.clone(),
                 rust_name: pick(
@@ -300,7 +325,8 @@ impl<'a> DomainLowering<'a, '_> {
                 optional: resolved.schema_data.nullable || !required.contains(field_name),
                 boxed,
                 doc: docs::first_of([resolved.schema_data.description.as_deref()]),
-                pii: is_pii(&resolved.schema_data.extensions),
+                pii,
+                pii_kept,
                 urls,
             });
         }

@@ -140,7 +140,7 @@ impl<'a> DomainLowering<'a, '_> {
                 .map(|r| r.rust_name.trim_end_matches("Context").trim_end_matches("List").to_owned())
                 .unwrap_or_default();
             let rust_name = self.pick_type(
-                format!("node {key} type"),
+                &[format!("node {key} type")],
                 [candidate.clone(), format!("{parent_base}{candidate}")],
             );
 
@@ -178,6 +178,7 @@ impl<'a> DomainLowering<'a, '_> {
                     maximum: None,
                     doc,
                     pii: false,
+                    pii_kept: false,
                 });
             }
             path_params.extend(identifiers.iter().cloned());
@@ -213,7 +214,8 @@ impl<'a> DomainLowering<'a, '_> {
             doc.extend([String::new(), format!("Path: {}.", docs::code(&template))]);
 
             let mut ops = operations.remove(key).unwrap_or_default();
-            ops.sort_by(|a, b| a.0.operation_id.cmp(&b.0.operation_id));
+            // In the order of their keys (the method, on one path), which releases keep.
+            ops.sort_by_key(|op| op.0.http_method);
             let operations = ops
                 .into_iter()
                 .map(|(mut op, declared)| {
@@ -300,7 +302,7 @@ impl<'a> DomainLowering<'a, '_> {
                 // The leading word of the operationId (`list`, `fetch`), itself a name.
                 let full = snake(&op.operation_id);
                 let verb = snake(unraw(&full).split('_').next().unwrap_or("call"));
-                let key = format!("{} op {} method", self.module, op.operation_id);
+                let key = format!("{} op {} method", self.module, op_key_of(op));
                 op.method_name = pick(self.lock, &mut self.claims, &mut names, key, [verb, full]);
             }
         }
