@@ -86,7 +86,7 @@ struct Options {
 
 fn client(options: &Options) -> Result<Client, Error> {
     // Everything not given here comes from the environment.
-    let mut builder = Client::builder();
+    let mut builder = Client::builder().from_env();
     if let Some(base) = &options.base_url {
         builder = builder.base_url(base)?;
     }
@@ -133,14 +133,9 @@ async fn list(client: &Client, options: &Options, service: &ServiceSid) -> Resul
         ("chat", Some(user)) => {
             use twilio_bindings::chat_v2::UserBindingType;
             parse_types(UserBindingType::KNOWN)?;
-            let types = options.types.iter().filter_map(|t| t.parse::<UserBindingType>().ok());
-            let request = client
-                .chat_v2()
-                .service(service.clone())
-                .user(user)
-                .user_bindings()
-                .list()
-                .binding_type(types);
+            let types: Vec<UserBindingType> = options.types.iter().filter_map(|t| t.parse().ok()).collect();
+            let request =
+                client.chat_v2().service(service).user(user).user_bindings().list().binding_type(types);
             let items: Vec<_> = collect!(request, options);
             items
                 .into_iter()
@@ -154,10 +149,10 @@ async fn list(client: &Client, options: &Options, service: &ServiceSid) -> Resul
         ("chat", None) => {
             use twilio_bindings::chat_v2::BindingType;
             parse_types(BindingType::KNOWN)?;
-            let types = options.types.iter().filter_map(|t| t.parse::<BindingType>().ok());
+            let types: Vec<BindingType> = options.types.iter().filter_map(|t| t.parse().ok()).collect();
             let request = client
                 .chat_v2()
-                .service(service.clone())
+                .service(service)
                 .bindings()
                 .list()
                 .binding_type(types)
@@ -168,10 +163,11 @@ async fn list(client: &Client, options: &Options, service: &ServiceSid) -> Resul
         _ => {
             use twilio_bindings::conversations_v1::ServiceBindingType;
             parse_types(ServiceBindingType::KNOWN)?;
-            let types = options.types.iter().filter_map(|t| t.parse::<ServiceBindingType>().ok());
+            let types: Vec<ServiceBindingType> =
+                options.types.iter().filter_map(|t| t.parse().ok()).collect();
             let request = client
                 .conversations_v1()
-                .service(service.clone())
+                .service(service)
                 .bindings()
                 .list()
                 .binding_type(types)

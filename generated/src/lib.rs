@@ -21,54 +21,79 @@
 //!
 #![doc = include_str!("generated/apis.md")]
 //!
+//! Every claim below is also a test (`tests/tests/guide.rs`), run against a
+//! local mock, so the guide cannot drift from the code.
 //!
 //! # Quick start
 //!
 //! ```no_run
 //! use twilio_bindings::chat_v2::BindingType;
-//! use twilio_bindings::sid::{BindingSid, ServiceSid};
 //! use twilio_bindings::{Client, Error};
 //!
 //! # async fn run() -> Result<(), Error> {
 //! // TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and TWILIO_API_SECRET).
 //! let client = Client::from_env()?;
-//! let service: ServiceSid = "IS00000000000000000000000000000000".parse()?;
+//! let service = "IS00000000000000000000000000000000";
 //!
 //! let page = client
 //!     .chat_v2()
-//!     .service(service.clone())
+//!     .service(service)
 //!     .bindings()
 //!     .list()
-//!     .binding_type([BindingType::Apn, BindingType::Fcm])
-//!     .identity(["alice"])
+//!     .binding_type(BindingType::Apn)
+//!     .identity("alice")
 //!     .send()
 //!     .await?;
 //! for binding in &page.items {
 //!     println!("{:?} {:?}", binding.sid, binding.binding_type);
 //! }
 //!
-//! let sid: BindingSid = "BS00000000000000000000000000000000".parse()?;
-//! client.chat_v2().service(service).binding(sid).delete().send().await?;
+//! client.chat_v2().service(service).binding("BS00000000000000000000000000000000").delete().send().await?;
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Arguments
+//!
+//! - **SIDs** are taken as users hold them: text (`&str`, `String`,
+//!   `&String`) or the SID types of [`sid`] (owned or borrowed). Text is
+//!   checked before anything is sent: one that is not a SID of the right
+//!   kind makes `send()` fail with [`Error::InvalidSid`], which shows its
+//!   length and what is wrong, never the text.
+//! - **List filters** (`binding_type`, `identity`) take one value or
+//!   several: `.binding_type(BindingType::Apn)`, `.binding_type([BindingType::Apn,
+//!   BindingType::Fcm])`, a `Vec` or a slice; each call adds to the values
+//!   given before. Collect an iterator into a `Vec` first.
+//! - **Binding types** are three enums, one per place Twilio's spec defines
+//!   them ([`chat_v2::BindingType`], [`chat_v2::UserBindingType`],
+//!   [`conversations_v1::ServiceBindingType`]); they convert into each other
+//!   (`From`, value by value, an unknown value keeping its text), and every
+//!   filter takes any of them: `.user_bindings().list().binding_type(BindingType::Apn)`.
+//! - In Chat, `user(...)` takes a User SID *or* the user's identity: any
+//!   string, percent-encoded as one path segment, so characters such as
+//!   `/ ? # % &` cannot change the request; it is redacted in `Debug`.
 //!
 //! # Pagination
 //!
 //! `send()` on a list returns one [`Page`]: its `items`, and `meta` with
 //! Twilio's paging links. [`Page::next_page`] fetches the next one;
 //! [`Page::next_page_url`] can be stored and passed to the builder's
-//! `resume` later. `stream()` returns every item across pages, fetching a
-//! page at a time, optionally capped with `limit`:
+//! `resume` later. `stream()` returns every item across pages and `pages()`
+//! every page, fetching a page at a time; `limit(n)` stops either after `n`
+//! items and, unless `page_size` is set, asks Twilio for pages of at most
+//! `n` (within the API's range), as Twilio's SDKs do:
 //!
 //! ```no_run
 //! use twilio_bindings::runtime::StreamExt;
-//! # async fn run(client: twilio_bindings::Client, service: twilio_bindings::sid::ServiceSid)
-//! # -> Result<(), twilio_bindings::Error> {
-//! let mut bindings = client.conversations_v1().service(service).bindings().list().limit(500).stream();
+//! # async fn run(client: twilio_bindings::Client) -> Result<(), twilio_bindings::Error> {
+//! let service = "IS00000000000000000000000000000000";
+//! let mut bindings = client.conversations_v1().service(service).bindings().list().limit(5).stream();
 //! while let Some(binding) = bindings.next().await {
-//!     let binding = binding?;
-//!     println!("{:?}", binding.endpoint);
+//!     println!("{:?}", binding?.endpoint);
+//! }
+//! let mut pages = client.chat_v2().service(service).bindings().list().pages();
+//! while let Some(page) = pages.next().await {
+//!     println!("{} bindings on this page", page?.items.len());
 //! }
 //! # Ok(())
 //! # }
@@ -77,46 +102,61 @@
 //! Pages are followed through `meta.next_page_url` exactly as Twilio gives it,
 //! never rebuilt from page numbers, and only on the API's own host: a URL
 //! elsewhere is refused with [`Error::ForeignUrl`], so credentials never leave.
-//! A stream ends when the next URL is null, repeats, or leads to an empty page.
+//! A listing ends when the next URL is null, repeats, or leads to an empty page.
 //! `page_size` is clamped to the spec's range, given in the table above.
 //!
-//! # Errors
+//! # Errors and retries
 //!
 //! Every call returns [`Error`]. It separates invalid input (nothing was
 //! sent), transport failures, timeouts, responses that do not decode, and
 //! Twilio's own errors: [`Error::Api`] carries an [`ApiError`] with Twilio's
-//! `code`, `message`, `more_info` and the HTTP status, and keeps the raw body
-//! even when it is not Twilio's JSON.
+//! `code`, `message` (with the identities the call sent redacted; the raw
+//! text is [`ApiError::raw_message`]), `more_info`, the HTTP status, the
+//! wait a `Retry-After` asked for, and the raw body even when it is not
+//! Twilio's JSON. [`Error::is_retryable`] says whether the same call may
+//! succeed later, and [`Error::retry_after`] when.
 //!
 //! ```no_run
-//! # async fn run(client: twilio_bindings::Client, service: twilio_bindings::sid::ServiceSid,
-//! #              sid: twilio_bindings::sid::BindingSid) {
-//! match client.chat_v2().service(service).binding(sid).fetch().send().await {
+//! # async fn run(client: twilio_bindings::Client) {
+//! let service = "IS00000000000000000000000000000000";
+//! match client.chat_v2().service(service).binding("BS00000000000000000000000000000000").fetch().send().await {
 //!     Ok(binding) => println!("{:?}", binding.binding_type),
 //!     Err(error) if error.status() == Some(404) => println!("no such binding"),
+//!     Err(error) if error.is_retryable() => println!("try again in {:?}", error.retry_after()),
 //!     Err(error) => eprintln!("{error}"),
 //! }
 //! # }
 //! ```
 //!
-//! GET and DELETE requests answered with 429 or 503 are retried up to three
-//! times with exponential backoff and jitter, honoring `Retry-After` (up to
-//! the policy's longest wait); a connection that could not be made is
-//! retried for any method. Requests time out after 30 s (10 s to connect),
-//! and response bodies over 64 MiB are refused. Redirects are never followed.
+//! The client retries by its [`RetryPolicy`]: by default GET and DELETE
+//! answered with 429 or 503, and connections that could not be made, up to
+//! three times. It waits exactly what a `Retry-After` asks, never less;
+//! otherwise 0.5 s doubling, with jitter, at most 20 s. A whole call takes at
+//! most 60 s, waits included: a wait that would not fit is not waited, and
+//! the call fails at once with the server's answer. Requests time out after
+//! 30 s each (10 s to connect); response bodies over 64 MiB are refused;
+//! redirects are never followed. `RetryPolicy::none()` sends each call once.
 //!
 //! # Setting up
 //!
 //! [`Client::builder`] takes every setting: credentials, a base URL (for
 //! mocks and proxies), Twilio's edge and region, timeouts, the retry policy,
-//! the largest response, the transport. Whatever is not set when it builds
-//! comes from the environment (`TWILIO_ACCOUNT_SID` with `TWILIO_AUTH_TOKEN`,
-//! or `TWILIO_API_KEY` and `TWILIO_API_SECRET`; `TWILIO_EDGE`,
-//! `TWILIO_REGION`, `TWILIO_BASE_URL`):
+//! the largest response, the transport. It reads the environment only when
+//! asked: `from_env()` takes every setting not given on the builder from
+//! `TWILIO_ACCOUNT_SID` with `TWILIO_AUTH_TOKEN` (or `TWILIO_API_KEY` and
+//! `TWILIO_API_SECRET`), `TWILIO_EDGE`, `TWILIO_REGION` and `TWILIO_BASE_URL`;
+//! without it, no `TWILIO_*` variable changes what the client does.
+//! [`Client::from_env`] is `Client::builder().from_env().build()`.
 //!
 //! ```no_run
+//! use twilio_bindings::{Client, Credentials, RetryPolicy};
 //! # fn run() -> Result<(), twilio_bindings::Error> {
-//! let client = twilio_bindings::Client::builder().base_url("http://127.0.0.1:4010")?.build()?;
+//! let mock = Client::builder().from_env().base_url("http://127.0.0.1:4010")?.build()?;
+//! let explicit = Client::builder()
+//!     .credentials(Credentials::auth_token("AC00000000000000000000000000000000", "token"))
+//!     .region("ie1")
+//!     .retry(RetryPolicy::none())
+//!     .build()?;
 //! # Ok(())
 //! # }
 //! ```
@@ -124,7 +164,7 @@
 //! One call can override the client's timeout and retries:
 //! `.list().with_timeout(Duration::from_secs(5)).with_retry(policy).send()`.
 //!
-//! # Observability and tests
+//! # Observability
 //!
 //! With the `tracing` feature, every request is one span, `twilio.request`,
 //! with the spec's operation, the method, the path *template* (never the
@@ -132,29 +172,36 @@
 //! of attempts; each retry is an event with its wait. No secret and no
 //! personal data is recorded.
 //!
-//! With the `test-util` feature, `runtime::test_util::MockTransport` stands
-//! in for Twilio in your tests: script its responses, pass it to
-//! [`ClientBuilder::transport`], and read back the requests it recorded.
-//! Response models such as [`chat_v2::Binding`] implement `Default`, so a
-//! test builds one and assigns the fields it needs.
+//! # Testing code that uses this crate
+//!
+//! With the `test-util` feature, `runtime::test_util::MockTransport`
+//! stands in for Twilio: script its answers, give it to the builder's
+//! `transport`, and read back the requests it recorded. Response models
+//! implement `Default`, and each list builder's `page_body` turns models
+//! into the page Twilio would send. This example is
+//! `examples/testing.rs`, which the test suite runs:
+//!
+//! ```rust,ignore
+#![doc = include_str!("../examples/testing.rs")]
+//! ```
 //!
 //! # Types
 //!
 //! - SIDs are newtypes checked on every way in (`parse`, `TryFrom`,
-//!   `Deserialize`): a malformed SID is an error before any request. SIDs in
-//!   Twilio's responses are kept as sent, so one odd SID never fails a
-//!   response.
+//!   `Deserialize`, and text given to a call). SIDs in Twilio's responses are
+//!   kept as sent, so one odd SID never fails a response; response fields
+//!   are `Option<...Sid>`, and a SID compares with text:
+//!   `binding.sid.as_ref().is_some_and(|sid| sid == "BS…")`.
 //! - Enums are `#[non_exhaustive]` and keep values they do not know in an
 //!   `Unknown` variant; `as_str()` gives the wire value. Parsing a string
 //!   accepts only known values, so a typo never reaches Twilio.
 //! - Fields Twilio may leave out or send as `null` are `Option`s; date-times
 //!   are [`runtime::DateTime`]; `url` and `links` hold the URLs as Twilio
-//!   sends them (parse with [`runtime::Url`]), so one odd URL never fails a
-//!   response.
+//!   sends them (parse with [`runtime::Url`], or [`Links::url`]), so one odd
+//!   URL never fails a response.
 //! - Secrets never appear in `Debug` output, and fields the spec marks as
-//!   personal data (`identity`, `endpoint`), identities in paths and page
-//!   links print as `[redacted]`, in errors too. SIDs compare with strings
-//!   (`sid == "BS…"`); named links parse with [`Links::url`].
+//!   personal data (`identity`, `endpoint`), identities in paths and in the
+//!   path segments of URLs and page links print as `[redacted]`, in errors too.
 //!
 //! # Chat and Conversations
 //!
@@ -167,12 +214,6 @@
 //!
 #![doc = include_str!("generated/upstream.md")]
 //! `CHANGELOG.md` lists what changed in this API at each regeneration.
-//!
-//! # Identities in paths
-//!
-//! In Chat, `user(...)` takes a User SID *or* the user's identity: any
-//! string, percent-encoded as one path segment, so characters such as
-//! `/ ? # % &` cannot change the request.
 
 #[rustfmt::skip]
 mod generated;
@@ -184,5 +225,5 @@ pub use generated::*;
 pub use twilio_runtime as runtime;
 pub use twilio_runtime::{
     ApiError, CallOptions, ClientBuilder, Credentials, DateTime, Error, ItemStream, Json, Links, Page,
-    PageMeta, RetryPolicy, StreamExt, TryStreamExt, Url, UrlMap,
+    PageMeta, PageStream, RetryPolicy, StreamExt, TryStreamExt, Url, UrlMap,
 };

@@ -183,6 +183,15 @@ fn ends_unsafe_scheme(chars: &[char], at: usize) -> bool {
     })
 }
 
+/// The indefinite article before a word: `an` before a vowel sound (`an
+/// address`, `an upload`), else `a` (`a user`, `a union`), whatever its case.
+pub fn article(word: &str) -> &'static str {
+    let word = word.to_ascii_lowercase();
+    let vowel_sound = word.starts_with(['a', 'e', 'i', 'o'])
+        || (word.starts_with('u') && !["us", "uni", "ut", "ur", "uk"].iter().any(|p| word.starts_with(p)));
+    if vowel_sound { "an" } else { "a" }
+}
+
 /// Untrusted text as plain Markdown prose for reports, the changelog and
 /// terminals: one line, no control, bidi or invisible character (so no
 /// escape sequence reaches a terminal), and every character Markdown could

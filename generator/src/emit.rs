@@ -153,19 +153,18 @@ fn root(api: &Api) -> TokenStream {
             }
 
             /// A builder for a client: credentials, base URL, edge and region,
-            /// timeouts, retries, transport. Whatever is not set when it builds
-            /// comes from the environment (`TWILIO_ACCOUNT_SID` with
-            /// `TWILIO_AUTH_TOKEN`, `TWILIO_EDGE`, `TWILIO_REGION`,
-            /// `TWILIO_BASE_URL`), so `Client::builder().base_url(url)?.build()?`
-            /// points a program at a mock in one chain.
+            /// timeouts, retries, transport. It reads the environment only when
+            /// asked with `from_env()`, which takes every setting not given on
+            /// the builder from `TWILIO_ACCOUNT_SID` with `TWILIO_AUTH_TOKEN`,
+            /// `TWILIO_EDGE`, `TWILIO_REGION` and `TWILIO_BASE_URL`.
             pub fn builder() -> twilio_runtime::ClientBuilder<Self> {
                 twilio_runtime::ClientBuilder::new()
             }
 
-            /// A client with credentials and settings from the environment; see
-            /// [`builder`](Self::builder).
+            /// A client with credentials and settings from the environment:
+            /// `Client::builder().from_env().build()`.
             pub fn from_env() -> Result<Self, twilio_runtime::Error> {
-                Self::builder().build()
+                Self::builder().from_env().build()
             }
 
             /// The runtime client underneath, for requests built by hand.
@@ -198,7 +197,7 @@ fn sids(api: &Api) -> TokenStream {
     let items = api.sids.values().map(|sid| {
         let name = ident(&sid.rust_name);
         let prefix = Literal::string(&sid.prefix);
-        let article = if sid.noun.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+        let article = docs::article(&sid.noun);
         let doc = doc_str(&format!(
             "The SID of {article} {}: `{}` followed by 32 hexadecimal digits.",
             sid.noun, sid.prefix
@@ -334,25 +333,46 @@ impl Emitter<'_> {
         }
     }
 
-    /// The argument type a setter takes, and the expression that stores it.
+    /// The argument type a setter takes, and the expression that stores it:
+    /// text as `impl Into<String>`, a SID as anything `rt::SidArg` takes
+    /// (checked when the request is sent), a list as one value or several
+    /// (`rt::OneOrMany`).
     fn input(&self, ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
         match ty {
             TypeRef::String => (quote! { impl Into<String> }, quote! { #value.into() }),
-            TypeRef::Array(inner) if **inner == TypeRef::String => (
-                quote! { impl IntoIterator<Item = impl Into<String>> },
-                quote! { #value.into_iter().map(Into::into) },
-            ),
+            TypeRef::Sid(_) => {
+                let sid = self.ty(ty);
+                (quote! { impl rt::SidArg<#sid> }, quote! { rt::SidArg::into_sid(#value) })
+            }
             TypeRef::Array(inner) => {
-                let inner = self.ty(inner);
-                (quote! { impl IntoIterator<Item = #inner> }, quote! { #value })
+                let element = self.element(inner);
+                (quote! { impl rt::OneOrMany<#element> }, quote! { rt::OneOrMany::into_vec(#value) })
             }
             other => (self.ty(other), quote! { #value }),
         }
     }
 
-    /// How a parameter is stored in a node or builder.
+    /// How one value of a list is stored: a SID checked, anything else as is.
+    fn element(&self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Sid(_) => {
+                let sid = self.ty(ty);
+                quote! { rt::Checked<#sid> }
+            }
+            other => self.ty(other),
+        }
+    }
+
+    /// How a parameter is stored in a node or builder: SIDs as
+    /// `rt::Checked`, so that a bad one given as text is the call's error.
     fn storage(&self, param: &Param) -> TokenStream {
-        let ty = self.ty(&param.ty);
+        let ty = match &param.ty {
+            TypeRef::Array(inner) => {
+                let element = self.element(inner);
+                quote! { Vec<#element> }
+            }
+            other => self.element(other),
+        };
         match (&param.ty, param.required) {
             (TypeRef::Array(_), _) | (_, true) => ty,
             (_, false) => quote! { Option<#ty> },
@@ -533,14 +553,16 @@ impl Emitter<'_> {
         let param_fields = op.params.iter().map(|p| {
             let name = ident(&p.rust_name);
             if p.required && op.required_struct.is_some() {
-                quote! { #name: required.#name }
+                // The struct holds typed values; the builder, checked ones.
+                match &p.ty {
+                    TypeRef::Sid(_) => quote! { #name: Ok(required.#name) },
+                    TypeRef::Array(inner) if matches!(**inner, TypeRef::Sid(_)) => {
+                        quote! { #name: required.#name.into_iter().map(Ok).collect() }
+                    }
+                    _ => quote! { #name: required.#name },
+                }
             } else if p.required {
                 let (_, store) = self.input(&p.ty, &name);
-                let store = match &p.ty {
-                    TypeRef::Array(inner) if **inner == TypeRef::String => quote! { #store.collect() },
-                    TypeRef::Array(_) => quote! { #store.into_iter().collect() },
-                    _ => store,
-                };
                 field_init(&name, store)
             } else {
                 match &p.ty {
@@ -597,8 +619,20 @@ impl Emitter<'_> {
         };
         let setters = op.params.iter().filter(|p| !p.required).map(|p| self.setter(p));
         let limit_setter = is_page.then(|| {
+            let asks = page_size_param(op).map(|p| {
+                let setter = unraw(&p.rust_name).to_owned();
+                doc_attrs(&[
+                    String::new(),
+                    format!(
+                        "Without [`{setter}`](Self::{setter}), pages of at most this many items are asked for \
+                         (within the range `{setter}` takes), as Twilio's SDKs do."
+                    ),
+                ])
+            });
             quote! {
-                /// Stops [`stream`](Self::stream) after this many items.
+                /// Stops [`stream`](Self::stream) and [`pages`](Self::pages) after
+                /// this many items; `send` and `resume` fetch one page whatever it is.
+                #asks
                 pub fn limit(mut self, limit: usize) -> Self {
                     self.limit = Some(limit);
                     self
@@ -683,8 +717,12 @@ impl Emitter<'_> {
             if p.doc.is_empty() { vec![format!("Sets {}.", docs::code(&p.name))] } else { p.doc.clone() };
         let body = match (&p.ty, p.minimum, p.maximum) {
             (TypeRef::Array(_), _, _) => {
-                lines.extend([String::new(), "Values add to those given before.".to_owned()]);
-                quote! { self.#name.extend(#store); }
+                lines.extend([
+                    String::new(),
+                    "Takes one value or several (an array, a `Vec`, a slice); they add to those given before."
+                        .to_owned(),
+                ]);
+                quote! { rt::OneOrMany::extend_into(#name, &mut self.#name); }
             }
             (TypeRef::I32 | TypeRef::I64, min, max) if min.is_some() || max.is_some() => {
                 let lo = min.map(Literal::i64_unsuffixed);
@@ -706,6 +744,13 @@ impl Emitter<'_> {
             }
             _ => quote! { self.#name = Some(#store); },
         };
+        if matches!(p.ty, TypeRef::Sid(_)) {
+            lines.extend([
+                String::new(),
+                "Takes the SID type or text; text that is not a SID is the call's error when it is sent."
+                    .to_owned(),
+            ]);
+        }
         let doc = doc_attrs(&lines);
         quote! {
             #doc
@@ -730,9 +775,33 @@ impl Emitter<'_> {
                 }
             }
         });
+        let page_size = page_size_param(op).map(|p| p.rust_name.clone());
         let params = op.params.iter().map(|p| {
             let key = Literal::string(&p.name);
             let field = ident(&p.rust_name);
+            if page_size.as_ref() == Some(&p.rust_name) {
+                // No page size given: no more than the limit (clamped into
+                // the spec's range), as Twilio's SDKs ask.
+                let lo = Literal::i64_unsuffixed(p.minimum.unwrap_or(1).max(1));
+                let clamp = match p.maximum {
+                    Some(hi) => {
+                        let hi = Literal::i64_unsuffixed(hi);
+                        quote! { .clamp(#lo, #hi) }
+                    }
+                    None => quote! { .max(#lo) },
+                };
+                let int = if p.ty == TypeRef::I32 {
+                    quote! { i32 }
+                } else {
+                    quote! { i64 }
+                };
+                return quote! {
+                    let #field = self.#field.or_else(|| {
+                        self.limit.map(|limit| #int::try_from(limit).unwrap_or(#int::MAX) #clamp)
+                    });
+                    request.query(#key, &#field);
+                };
+            }
             let add = match (p.location, p.pii) {
                 (Location::Query | Location::Path, false) => quote! { query },
                 (Location::Query | Location::Path, true) => quote! { query_pii },
@@ -791,6 +860,20 @@ impl Emitter<'_> {
                     /// polled, up to [`limit`](Self::limit) items.
                     pub fn stream(self) -> rt::ItemStream<#ty> {
                         self.client.stream(self.to_request(), #key, self.limit)
+                    }
+
+                    /// Every page, fetched one by one as the stream is polled, with the
+                    /// same checks as [`stream`](Self::stream) and up to
+                    /// [`limit`](Self::limit) items in all (the last page is cut to it).
+                    pub fn pages(self) -> rt::PageStream<#ty> {
+                        self.client.page_stream(self.to_request(), #key, self.limit)
+                    }
+
+                    /// A page of this list as Twilio sends it, holding `items` and, if
+                    /// given, the next page's URL: a response body for tests that script
+                    /// a transport (`runtime::test_util::MockTransport::push_json`).
+                    pub fn page_body(items: &[#ty], next_page_url: Option<&str>) -> rt::Json {
+                        rt::page_body(#key, items, next_page_url)
                     }
                 }
             }
@@ -882,11 +965,27 @@ impl Emitter<'_> {
             String::new(),
             "Values that this crate does not know yet arrive as `Unknown`, keeping the text.".to_owned(),
         ]);
+        if !e.from.is_empty() {
+            let names: Vec<String> = e.from.iter().map(|p| format!("[`{p}`](crate::{p})")).collect();
+            lines.extend([
+                String::new(),
+                format!("Converts from {} (`From`, and in list setters), value by value.", names.join(", ")),
+            ]);
+        }
         let doc = doc_attrs(&lines);
         let variants = e.variants.iter().map(|v| {
             let variant = ident(&v.rust_name);
-            let doc = doc_str(&docs::code(&v.value));
+            let doc = doc_str(&format!("{}, as Twilio spells it.", docs::code(&v.value)));
             quote! { #doc #variant }
+        });
+        let conversions = e.from.iter().map(|path| {
+            let (module, source) = path.split_once("::").unwrap_or_default();
+            let (module, source) = (ident(module), ident(source));
+            if module == self.domain.module.as_str() {
+                quote! { rt::enum_from!(#type_name, #source); }
+            } else {
+                quote! { rt::enum_from!(#type_name, super::#module::#source); }
+            }
         });
         let pairs = e.variants.iter().map(|v| {
             let variant = ident(&v.rust_name);
@@ -904,8 +1003,23 @@ impl Emitter<'_> {
             }
 
             rt::string_enum!(#type_name, #( #pairs ),*);
+            #( #conversions )*
         }
     }
+}
+
+/// A list operation's `PageSize` query parameter, which `limit` also sets.
+fn page_size_param(op: &Operation) -> Option<&Param> {
+    matches!(op.response, Response::Page { .. })
+        .then(|| {
+            op.params.iter().find(|p| {
+                p.name == "PageSize"
+                    && p.location == Location::Query
+                    && !p.required
+                    && matches!(p.ty, TypeRef::I64 | TypeRef::I32)
+            })
+        })
+        .flatten()
 }
 
 /// How `Debug` shows a field.

@@ -288,6 +288,11 @@ pub struct EnumDef {
     pub doc: Vec<String>,
     /// Known values in the spec's order.
     pub variants: Vec<Variant>,
+    /// Other enums of the crate for the same kind of value, as
+    /// `module::Name`, that convert into this one (`From`): used at places
+    /// of the same name, one's values among the other's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from: Vec<String>,
 }
 
 /// One known value of an enum.

@@ -60,24 +60,24 @@ pub fn guide_tables(api: &Api) -> String {
     out.push('\n');
     let host = |d: &Domain| cell(d.server.split_once("://").map_or(d.server.as_str(), |(_, h)| h));
     row(&mut out, "Host", &domains, |d| Some(host(d)));
-    let filters: BTreeSet<(&str, &str)> = domains
-        .iter()
-        .flat_map(|d| list_params(d))
-        .map(|p| (p.name.as_str(), p.rust_name.as_str()))
-        .collect();
-    for (name, rust) in filters {
-        let label = format!("{} ({})", cell(rust.trim_start_matches("r#")), cell(name));
+    // One row per list setter, by its Rust name; each cell what it takes
+    // in that API: an enum's name and values, a range, or text.
+    let setters: BTreeSet<&str> =
+        domains.iter().flat_map(|d| list_params(d)).map(|p| p.rust_name.as_str()).collect();
+    for rust in setters {
+        let label = cell(&format!(".{}(..)", rust.trim_start_matches("r#")));
         row(&mut out, &label, &domains, |d| {
-            let params: Vec<&Param> = list_params(d).filter(|p| p.name == name).collect();
+            let params: Vec<&Param> = list_params(d).filter(|p| p.rust_name == rust).collect();
             let mut shown: BTreeSet<String> = BTreeSet::new();
             for p in &params {
-                if let Some(values) = enum_values(d, &p.ty) {
-                    shown.insert(values.iter().map(|v| cell(v)).collect::<Vec<_>>().join(", "));
+                if let Some((name, values)) = enum_values(d, &p.ty) {
+                    let values = values.iter().map(|v| cell(v)).collect::<Vec<_>>().join(", ");
+                    shown.insert(format!("{}: {values}", cell(name)));
                 } else if p.minimum.is_some() || p.maximum.is_some() {
                     let bound = |b: Option<i64>| b.map(|b| b.to_string()).unwrap_or_default();
                     shown.insert(cell(&format!("{}..={}", bound(p.minimum), bound(p.maximum))));
                 } else {
-                    shown.insert("any".to_owned());
+                    shown.insert("text".to_owned());
                 }
             }
             (!shown.is_empty()).then(|| shown.into_iter().collect::<Vec<_>>().join("; "))
@@ -105,12 +105,12 @@ fn list_params(domain: &Domain) -> impl Iterator<Item = &Param> {
         .filter(|p| p.location == Location::Query && !p.required)
 }
 
-/// The values of an enum, or of the enum in an array.
-fn enum_values<'d>(domain: &'d Domain, ty: &TypeRef) -> Option<Vec<&'d str>> {
+/// The name and values of an enum, or of the enum in an array.
+fn enum_values<'d>(domain: &'d Domain, ty: &'d TypeRef) -> Option<(&'d str, Vec<&'d str>)> {
     match ty {
         TypeRef::Array(inner) => enum_values(domain, inner),
         TypeRef::Named(name) => match domain.types.get(name) {
-            Some(TypeDef::Enum(e)) => Some(e.variants.iter().map(|v| v.value.as_str()).collect()),
+            Some(TypeDef::Enum(e)) => Some((name, e.variants.iter().map(|v| v.value.as_str()).collect())),
             _ => None,
         },
         _ => None,

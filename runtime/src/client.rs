@@ -78,7 +78,21 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// When and how often to retry.
+/// When and how often a call is retried.
+///
+/// A call is retried when Twilio answers a GET, PUT or DELETE with 429 (too
+/// many requests) or 503 (unavailable), and when a connection could not be
+/// made (nothing reached Twilio, so any method). Before retry *n* (from 0)
+/// it waits what the response's `Retry-After` asks, exactly, never less;
+/// without one, `initial_backoff * 2^n` plus up to half of that at random,
+/// at most `max_backoff`. A call never takes longer than `max_elapsed`,
+/// attempts and waits together: each attempt's timeout is cut to what is
+/// left of it, and a wait that would end past it is not waited; the call
+/// fails at once with the server's answer ([`Error::retry_after`] gives the
+/// wait it asked for).
+///
+/// The default: 3 retries, 500 ms first backoff, 20 s longest backoff,
+/// 60 s for the whole call. [`RetryPolicy::none`] sends each call once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 turns retrying off.
@@ -86,8 +100,12 @@ pub struct RetryPolicy {
     /// The first backoff; each retry doubles it, with up to half of it added
     /// at random.
     pub initial_backoff: Duration,
-    /// The longest wait between attempts, `Retry-After` included.
+    /// The longest computed backoff. A `Retry-After` is obeyed even when
+    /// longer, within `max_elapsed`.
     pub max_backoff: Duration,
+    /// The longest a whole call may take, attempts and waits included;
+    /// `None` for no limit beyond the per-attempt timeout.
+    pub max_elapsed: Option<Duration>,
 }
 
 impl Default for RetryPolicy {
@@ -96,18 +114,31 @@ impl Default for RetryPolicy {
             max_retries: 3,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(20),
+            max_elapsed: Some(Duration::from_secs(60)),
         }
+    }
+}
+
+impl RetryPolicy {
+    /// Each call is sent once, never retried (the timeouts still hold).
+    pub fn none() -> Self {
+        RetryPolicy { max_retries: 0, ..RetryPolicy::default() }
     }
 }
 
 /// Configures a client: a runtime [`Client`], or a generated crate's own
 /// client (`T`), which wraps one.
 ///
-/// [`ClientBuilder::new`] starts empty, and what is not set when it builds
-/// comes from the environment: credentials from `TWILIO_ACCOUNT_SID` with
-/// `TWILIO_AUTH_TOKEN` (or `TWILIO_API_KEY` and `TWILIO_API_SECRET`), and
-/// `TWILIO_EDGE`, `TWILIO_REGION` and `TWILIO_BASE_URL` (point any program
-/// at a mock). [`Client::builder`] starts from credentials and reads nothing.
+/// A builder reads the environment only when asked, with
+/// [`from_env`](Self::from_env): then every setting not given on the
+/// builder comes from `TWILIO_ACCOUNT_SID` with `TWILIO_AUTH_TOKEN` (or
+/// `TWILIO_API_KEY` and `TWILIO_API_SECRET`), `TWILIO_EDGE`,
+/// `TWILIO_REGION` and `TWILIO_BASE_URL` when it builds. Without it, no
+/// `TWILIO_*` variable changes what the client does.
+///
+/// Defaults: 30 s per attempt, 10 s to connect, [`RetryPolicy::default`],
+/// responses up to [`DEFAULT_MAX_RESPONSE_BYTES`], Twilio's own hosts,
+/// reqwest as the transport.
 pub struct ClientBuilder<T = Client> {
     credentials: Option<Credentials>,
     /// Whether unset settings come from the environment.
@@ -195,12 +226,11 @@ fn without_userinfo(text: &str) -> String {
 }
 
 impl<T: From<Client>> ClientBuilder<T> {
-    /// A builder with nothing set: what is still unset when it builds comes
-    /// from the environment (see [`ClientBuilder`]).
+    /// A builder with nothing set, which reads no environment variable.
     pub fn new() -> Self {
         ClientBuilder {
             credentials: None,
-            from_env: true,
+            from_env: false,
             base_url: None,
             edge: None,
             region: None,
@@ -211,6 +241,17 @@ impl<T: From<Client>> ClientBuilder<T> {
             max_body: DEFAULT_MAX_RESPONSE_BYTES,
             output: std::marker::PhantomData,
         }
+    }
+
+    /// Takes every setting not given on this builder, before or after this
+    /// call, from the environment when it builds: credentials from
+    /// `TWILIO_ACCOUNT_SID` with `TWILIO_AUTH_TOKEN` (or `TWILIO_API_KEY`
+    /// and `TWILIO_API_SECRET`), then `TWILIO_EDGE`, `TWILIO_REGION` and
+    /// `TWILIO_BASE_URL` (which points any program at a mock). Empty
+    /// variables count as unset.
+    pub fn from_env(mut self) -> Self {
+        self.from_env = true;
+        self
     }
 
     /// Authenticates with these credentials.
@@ -305,9 +346,9 @@ impl<T: From<Client>> ClientBuilder<T> {
                 self.credentials = Some(Credentials::from_lookup(&var)?);
             }
         }
-        let credentials = self
-            .credentials
-            .ok_or_else(|| Error::Config("no credentials: set them on the builder".to_owned()))?;
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::Config("no credentials: give them with `credentials`, or call `from_env`".to_owned())
+        })?;
         for (what, value) in [("edge", &self.edge), ("region", &self.region)] {
             if let Some(value) = value.as_deref().filter(|v| !is_dns_label(v)) {
                 return Err(Error::Config(format!(
@@ -382,15 +423,16 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A builder with these credentials and default settings.
+    /// A builder with these credentials and default settings; it reads no
+    /// environment variable.
     pub fn builder(credentials: Credentials) -> ClientBuilder {
-        ClientBuilder { from_env: false, ..ClientBuilder::new() }.credentials(credentials)
+        ClientBuilder::new().credentials(credentials)
     }
 
-    /// A client configured from the environment alone: credentials,
-    /// `TWILIO_EDGE`, `TWILIO_REGION` and `TWILIO_BASE_URL`.
+    /// A client configured from the environment alone:
+    /// `ClientBuilder::new().from_env().build()`.
     pub fn from_env() -> Result<Self, Error> {
-        ClientBuilder::new().build()
+        ClientBuilder::new().from_env().build()
     }
 
     /// The same client, naming `product` (`twilio-bindings/0.1.0`) first in
@@ -435,8 +477,10 @@ impl Client {
 
     /// The absolute URL a request goes to.
     pub fn url_for(&self, request: &Request) -> Result<url::Url, Error> {
-        if let Some(problem) = request.problem() {
-            return Err(Error::InvalidInput(problem.to_owned()));
+        match request.problem() {
+            Some(crate::request::Problem::Sid(error)) => return Err(Error::InvalidSid(error.clone())),
+            Some(crate::request::Problem::Invalid(why)) => return Err(Error::InvalidInput(why.clone())),
+            None => {}
         }
         let base = self.resolve_base(request.server())?;
         let mut text = base.as_str().trim_end_matches('/').to_owned();
@@ -513,12 +557,25 @@ impl Client {
             attempts = tracing::field::Empty,
         );
         let attempts = async {
+            let started = tokio::time::Instant::now();
+            let deadline = retry.max_elapsed.map(|budget| started + budget);
+            let mut http = http;
             let mut attempt = 0;
-            let outcome = loop {
+            let (outcome, asked) = loop {
+                // An attempt may take what is left of the call's budget.
+                if let Some(deadline) = deadline {
+                    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                    if left.is_zero() {
+                        break (Err(TransportError::Timeout), None);
+                    }
+                    http.timeout = timeout.min(left);
+                }
                 // The last attempt allowed sends the request itself, the
                 // others a copy.
                 if attempt >= retry.max_retries {
-                    break self.inner.transport.execute(http).await;
+                    let outcome = self.inner.transport.execute(http).await;
+                    let asked = outcome.as_ref().ok().and_then(retry_after);
+                    break (outcome, asked);
                 }
                 let outcome = self.inner.transport.execute(http.clone()).await;
                 let retryable = match &outcome {
@@ -526,15 +583,17 @@ impl Client {
                     Err(TransportError::Connect(_)) => true,
                     Err(_) => false,
                 };
+                let asked = outcome.as_ref().ok().and_then(retry_after);
                 if !retryable {
-                    break outcome;
+                    break (outcome, asked);
                 }
-                let wait = match &outcome {
-                    Ok(response) => retry_after(response),
-                    Err(_) => None,
+                // Never earlier than the server allows; a computed backoff
+                // is capped, a `Retry-After` is not.
+                let wait = asked.unwrap_or_else(|| backoff(&retry, attempt).min(retry.max_backoff));
+                let fits = deadline.is_none_or(|d| tokio::time::Instant::now() + wait < d);
+                if !fits {
+                    break (outcome, asked);
                 }
-                .unwrap_or_else(|| backoff(&retry, attempt))
-                .min(retry.max_backoff);
                 attempt += 1;
                 #[cfg(feature = "tracing")]
                 tracing::info!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
@@ -550,11 +609,15 @@ impl Client {
             }
             match outcome {
                 Ok(response) if (200..300).contains(&response.status) => Ok(response),
-                Ok(response) => Err(Error::Api(Box::new(
-                    ApiError::from_response(response.status, &response.body)
-                        .redacting(origin.personal_values()),
-                ))),
-                Err(TransportError::Timeout) => Err(Error::Timeout(timeout)),
+                Ok(response) => {
+                    let mut error = ApiError::from_response(response.status, &response.body)
+                        .redacting(origin.personal_values());
+                    error.retry_after = asked;
+                    Err(Error::Api(Box::new(error)))
+                }
+                Err(TransportError::Timeout) => {
+                    Err(Error::Timeout(retry.max_elapsed.filter(|b| *b < timeout).unwrap_or(timeout)))
+                }
                 Err(TransportError::TooLarge) => Err(Error::ResponseTooLarge { limit: self.inner.max_body }),
                 Err(TransportError::Connect(e) | TransportError::Other(e)) => Err(Error::Transport(e)),
             }
@@ -623,42 +686,47 @@ mod tests {
     }
 
     #[test]
-    fn unset_settings_come_from_the_environment_only_for_new() {
+    fn the_environment_is_read_only_when_asked() {
         let vars = |name: &str| match name {
             "TWILIO_ACCOUNT_SID" => Some("ACenv".to_owned()),
             "TWILIO_AUTH_TOKEN" => Some("env-token".to_owned()),
             "TWILIO_BASE_URL" => Some("http://127.0.0.1:4010".to_owned()),
             "TWILIO_EDGE" => Some("sydney".to_owned()),
+            "TWILIO_REGION" => Some("ie1".to_owned()),
             _ => None,
         };
-        let from_env: Client = ClientBuilder::new().build_with(vars).expect("builds");
+        let base = |c: &Client| c.resolve_base("https://chat.twilio.com").map(|u| u.to_string()).ok();
+        let from_env: Client = ClientBuilder::new().from_env().build_with(vars).expect("builds");
         assert_eq!(from_env.account_sid(), "ACenv");
-        assert_eq!(
-            from_env.resolve_base("https://chat.twilio.com").map(|u| u.to_string()).ok().as_deref(),
-            Some("http://127.0.0.1:4010/")
-        );
+        assert_eq!(base(&from_env).as_deref(), Some("http://127.0.0.1:4010/"));
         assert_eq!(from_env.inner.edge.as_deref(), Some("sydney"));
-        // Given settings win over the environment.
+        // Given settings win over the environment, before or after the step.
         let given: Client = ClientBuilder::new()
             .base_url("http://127.0.0.1:9")
             .expect("valid")
+            .from_env()
             .edge("dublin")
             .build_with(vars)
             .expect("builds");
         assert_eq!(given.inner.edge.as_deref(), Some("dublin"));
-        assert_eq!(
-            given.resolve_base("https://chat.twilio.com").map(|u| u.to_string()).ok().as_deref(),
-            Some("http://127.0.0.1:9/")
-        );
-        // `Client::builder` reads nothing.
+        assert_eq!(base(&given).as_deref(), Some("http://127.0.0.1:9/"));
+        // Without the step nothing is read, whichever way the builder began.
         let explicit = Client::builder(Credentials::auth_token("AC1", "t")).build_with(vars).expect("builds");
-        assert_eq!(explicit.account_sid(), "AC1");
-        assert_eq!(explicit.inner.edge, None);
-        assert_eq!(
-            explicit.resolve_base("https://chat.twilio.com").map(|u| u.to_string()).ok().as_deref(),
-            Some("https://chat.twilio.com/")
+        let new: Client = ClientBuilder::new()
+            .credentials(Credentials::auth_token("AC1", "t"))
+            .build_with(vars)
+            .expect("builds");
+        for client in [&explicit, &new] {
+            assert_eq!(client.account_sid(), "AC1");
+            assert_eq!((client.inner.edge.as_deref(), client.inner.region.as_deref()), (None, None));
+            assert_eq!(base(client).as_deref(), Some("https://chat.twilio.com/"));
+        }
+        let none = ClientBuilder::<Client>::new().build_with(vars).expect_err("no credentials and no step");
+        assert!(none.to_string().contains("from_env"), "{none}");
+        assert!(
+            ClientBuilder::<Client>::new().from_env().build_with(|_| None).is_err(),
+            "no credentials anywhere"
         );
-        assert!(ClientBuilder::<Client>::new().build_with(|_| None).is_err(), "no credentials anywhere");
     }
 
     #[test]
@@ -748,6 +816,7 @@ mod tests {
     #[test]
     fn backoff_doubles_with_up_to_half_again_of_jitter() {
         let retry = RetryPolicy { initial_backoff: Duration::from_millis(100), ..RetryPolicy::default() };
+        assert_eq!(RetryPolicy::none().max_retries, 0);
         let waits: Vec<Duration> = (0..400).map(|_| backoff(&retry, 2)).collect();
         let (low, high) = (Duration::from_millis(400), Duration::from_millis(600));
         assert!(waits.iter().all(|w| (low..high).contains(w)), "{waits:?}");

@@ -59,6 +59,16 @@ macro_rules! string_enum {
                     $name::Unknown(value) => value.as_str(),
                 }
             }
+
+            /// The value Twilio spells `value`: a known one, or `Unknown`
+            /// keeping the text (for conversions between enums).
+            #[doc(hidden)]
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    $( $value => $name::$variant, )*
+                    _ => $name::Unknown($crate::UnknownValue::from_server(value.to_owned())),
+                }
+            }
         }
 
         impl ::std::str::FromStr for $name {
@@ -106,6 +116,29 @@ macro_rules! string_enum {
     };
 }
 
+/// Converts `$source` into `$target`, two generated enums for the same kind
+/// of value, by wire value: total, since a value `$target` does not know
+/// becomes its `Unknown`, keeping the text. Also lets `$target`'s list
+/// setters take `$source` values ([`OneOrMany`](crate::OneOrMany)).
+#[macro_export]
+macro_rules! enum_from {
+    ($target:ty, $source:ty) => {
+        impl ::std::convert::From<$source> for $target {
+            fn from(value: $source) -> Self {
+                <$target>::from_wire(value.as_str())
+            }
+        }
+
+        impl ::std::convert::From<&$source> for $target {
+            fn from(value: &$source) -> Self {
+                <$target>::from_wire(value.as_str())
+            }
+        }
+
+        $crate::one_or_many_from!($target, $source, <$target>::from);
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::UnknownValue;
@@ -123,6 +156,33 @@ mod tests {
     }
 
     crate::string_enum!(Kind, Apn = "apn", Fcm = "fcm");
+
+    /// Another test enum, for the same kind of value.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Other {
+        /// `apn`
+        Apn,
+        /// Unknown.
+        Unknown(UnknownValue),
+    }
+
+    crate::string_enum!(Other, Apn = "apn");
+    crate::enum_from!(Kind, Other);
+    crate::enum_from!(Other, Kind);
+
+    #[test]
+    fn enums_for_the_same_values_convert_both_ways() {
+        assert_eq!(Kind::from(Other::Apn), Kind::Apn);
+        assert_eq!(Other::from(Kind::Apn), Other::Apn);
+        let fcm = Other::from(&Kind::Fcm);
+        assert_eq!(fcm.as_str(), "fcm", "a value it does not know keeps its text");
+        assert_eq!(Kind::from(fcm), Kind::Fcm);
+        let many: Vec<Kind> = crate::OneOrMany::into_vec([Other::Apn, Other::Apn]);
+        assert_eq!(many, [Kind::Apn, Kind::Apn]);
+        let one: Vec<Kind> = crate::OneOrMany::into_vec(Other::Apn);
+        assert_eq!(one, [Kind::Apn]);
+    }
 
     #[test]
     fn keeps_unknown_values_and_rejects_unknown_input() {

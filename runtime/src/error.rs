@@ -149,6 +149,25 @@ impl Error {
         }
     }
 
+    /// Whether the same call may succeed if tried again later: Twilio was
+    /// busy or failing (429, 500, 502, 503, 504), no answer came in time, or
+    /// the connection failed. [`retry_after`](Self::retry_after) says how
+    /// long the server asked to wait. (The client already retried as its
+    /// [`RetryPolicy`](crate::RetryPolicy) allows.)
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(error) => matches!(error.status, 429 | 500 | 502 | 503 | 504),
+            Error::Timeout(_) | Error::Transport(_) => true,
+            _ => false,
+        }
+    }
+
+    /// The wait the server asked for before a retry (`Retry-After`), if it
+    /// answered with one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api().and_then(|e| e.retry_after)
+    }
+
     /// The HTTP status of the response that caused this error, if any.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -169,7 +188,7 @@ impl Error {
 /// sent as `[redacted]`; [`raw_message`](Self::raw_message) gives the text as
 /// Twilio sent it, for code that knows what it does with it.
 #[derive(Clone, PartialEq, thiserror::Error)]
-#[error("Twilio API error (HTTP {status}{code}): {message}", code = self.code.map(|c| format!(", code {c}")).unwrap_or_default(), message = escape(self.message.as_deref().unwrap_or("no message")))]
+#[error("Twilio API error (HTTP {status}{code}): {message}{wait}", code = self.code.map(|c| format!(", code {c}")).unwrap_or_default(), message = escape(self.message.as_deref().unwrap_or("no message")), wait = self.retry_after.map(|w| format!(" (retry after {w:?})")).unwrap_or_default())]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
@@ -184,6 +203,9 @@ pub struct ApiError {
     pub details: Option<serde_json::Value>,
     /// The body as received, cut to 4 KiB.
     pub body: String,
+    /// How long the server asked to wait before trying again (its
+    /// `Retry-After`), if it did.
+    pub retry_after: Option<Duration>,
     /// The message as Twilio sent it.
     raw_message: Option<String>,
 }
@@ -214,6 +236,7 @@ impl std::fmt::Debug for ApiError {
             .field("more_info", &self.more_info.as_deref().map(escape))
             .field("details", &self.details.as_ref().map(|_| "[…]"))
             .field("body", &format_args!("[{} bytes]", self.body.len()))
+            .field("retry_after", &self.retry_after)
             .finish()
     }
 }
@@ -235,6 +258,7 @@ impl ApiError {
             more_info,
             details,
             body: body_text(body),
+            retry_after: None,
         }
     }
 

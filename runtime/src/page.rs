@@ -116,8 +116,32 @@ impl<T: DeserializeOwned> Page<T> {
     }
 }
 
-/// A stream of items across pages, as list operations return it.
+/// A stream of items across pages, as list operations' `stream()` returns it.
 pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
+
+/// A stream of whole pages, as list operations' `pages()` returns it: the
+/// same pages an [`ItemStream`] goes through, with the same limits and
+/// checks, each with its [`PageMeta`].
+pub type PageStream<T> = Pin<Box<dyn Stream<Item = Result<Page<T>, Error>> + Send>>;
+
+/// A list page as Twilio sends it: `items` under `items_key` and `meta`
+/// with the next page's URL, if any. For scripting a transport in tests
+/// (`test_util::MockTransport::push_json(200, page_body(..))`); generated
+/// list builders have a `page_body` that knows their key.
+pub fn page_body<T: Serialize>(items_key: &str, items: &[T], next_page_url: Option<&str>) -> crate::Json {
+    let mut body = serde_json::Map::new();
+    body.insert(items_key.to_owned(), serde_json::to_value(items).unwrap_or_default());
+    body.insert(
+        "meta".to_owned(),
+        serde_json::json!({
+            "key": items_key,
+            "page": 0,
+            "page_size": items.len(),
+            "next_page_url": next_page_url,
+        }),
+    );
+    crate::Json::Object(body)
+}
 
 impl Client {
     /// Sends a list request and returns its first page.
@@ -201,6 +225,66 @@ impl Client {
     ) -> ItemStream<T> {
         StreamState::new(self.clone(), request, items_key).items(limit)
     }
+
+    /// Every page of a list, page after page, until `limit` items have
+    /// come (the last page is cut to it).
+    pub fn page_stream<T: DeserializeOwned + Send + 'static>(
+        &self,
+        request: Request,
+        items_key: &'static str,
+        limit: Option<usize>,
+    ) -> PageStream<T> {
+        let origin = request.clone();
+        let pages = Box::pin(futures_util::stream::unfold(
+            StreamState::new(self.clone(), request, items_key),
+            StreamState::page::<T>,
+        ));
+        Box::pin(Pages { pages, remaining: limit, client: self.clone(), origin, items_key })
+    }
+}
+
+/// The pages a stream fetches: each page's items and paging links.
+type RawPages<T> = Pin<Box<dyn Stream<Item = Result<(Vec<T>, PageMeta), Error>> + Send>>;
+
+/// Whole pages of a listing, up to a number of items.
+struct Pages<T> {
+    pages: RawPages<T>,
+    remaining: Option<usize>,
+    client: Client,
+    origin: Request,
+    items_key: &'static str,
+}
+
+impl<T> Unpin for Pages<T> {}
+
+impl<T> Stream for Pages<T> {
+    type Item = Result<Page<T>, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        // Checked first, so no page past the limit is fetched.
+        if this.remaining == Some(0) {
+            return Poll::Ready(None);
+        }
+        match ready!(this.pages.as_mut().poll_next(cx)) {
+            Some(Ok((mut items, meta))) => {
+                if let Some(n) = this.remaining.as_mut() {
+                    items.truncate(*n);
+                    *n -= items.len();
+                }
+                let page = Page {
+                    items,
+                    meta,
+                    client: this.client.clone(),
+                    items_key: this.items_key,
+                    origin: this.origin.clone(),
+                };
+                Poll::Ready(Some(Ok(page)))
+            }
+            Some(Err(error)) => Poll::Ready(Some(Err(error))),
+            None => Poll::Ready(None),
+        }
+    }
 }
 
 /// What a stream fetches next.
@@ -257,7 +341,7 @@ impl StreamState {
 
     /// Fetches the next page and returns its items, or `None` when the
     /// listing has ended; after an error it ends.
-    async fn page<T: DeserializeOwned>(mut self) -> Option<(Result<Vec<T>, Error>, Self)> {
+    async fn page<T: DeserializeOwned>(mut self) -> Option<(Result<(Vec<T>, PageMeta), Error>, Self)> {
         let response = match self.next.take()? {
             Next::First => {
                 if let Ok(url) = self.client.url_for(&self.origin) {
@@ -297,7 +381,7 @@ impl StreamState {
                 Err(error) => self.next = Some(Next::Refused(error)),
             }
         }
-        Some((Ok(items), self))
+        Some((Ok((items, meta)), self))
     }
 }
 
@@ -305,7 +389,7 @@ impl StreamState {
 /// of its page; the paging state moves once per page.
 struct Items<T> {
     items: std::vec::IntoIter<T>,
-    pages: Pin<Box<dyn Stream<Item = Result<Vec<T>, Error>> + Send>>,
+    pages: RawPages<T>,
     remaining: Option<usize>,
 }
 
@@ -332,7 +416,7 @@ impl<T> Stream for Items<T> {
             // can then reuse its memory.
             this.items = Default::default();
             match ready!(this.pages.as_mut().poll_next(cx)) {
-                Some(Ok(items)) => this.items = items.into_iter(),
+                Some(Ok((items, _))) => this.items = items.into_iter(),
                 Some(Err(error)) => return Poll::Ready(Some(Err(error))),
                 None => return Poll::Ready(None),
             }

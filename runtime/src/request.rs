@@ -102,7 +102,7 @@ pub struct Request {
     headers: Vec<(&'static str, String)>,
     form: Vec<(&'static str, String)>,
     json: Option<String>,
-    problem: Option<String>,
+    problem: Option<Problem>,
     /// Keys whose values are personal data.
     pii: Vec<&'static str>,
     /// The personal values themselves (identities in the path, values of
@@ -112,6 +112,25 @@ pub struct Request {
     operation: (&'static str, &'static str),
     /// Per-call overrides of the client's settings.
     call: CallOptions,
+}
+
+/// Why a request cannot be sent; sending it gives the matching [`Error`](crate::Error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A value cannot make a valid request ([`Error::InvalidInput`](crate::Error::InvalidInput)).
+    Invalid(String),
+    /// A SID given as text is not one ([`Error::InvalidSid`](crate::Error::InvalidSid)).
+    Sid(crate::SidError),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Invalid(text) => f.write_str(text),
+            Problem::Sid(error) => fmt::Display::fmt(error, f),
+        }
+    }
 }
 
 /// Settings of one call that override the client's, set on a request
@@ -208,10 +227,9 @@ impl Request {
             decoded == "." || decoded == ".."
         });
         if climbs {
-            self.problem.get_or_insert_with(|| {
-                "path text with a `.` or `..` segment cannot be sent: it would change the request's path"
-                    .to_owned()
-            });
+            self.invalid(
+                "path text with a `.` or `..` segment cannot be sent: it would change the request's path",
+            );
         }
         let encoded: String = utf8_percent_encode(literal, LITERAL).collect();
         self.path.push_str(&encoded);
@@ -235,14 +253,15 @@ impl Request {
     /// query. Values that URL parsers would resolve as `.` or `..`, and empty
     /// values, cannot be sent as a segment and make the request invalid.
     pub fn push_path_param(&mut self, value: &impl ParamValue) {
+        self.note(value);
         let mut parts = Vec::new();
         value.append_to("", &mut parts);
         let text = parts.into_iter().map(|(_, v)| v).collect::<Vec<_>>().join(",");
         let segment_is_whole = self.path.ends_with('/');
         if segment_is_whole && matches!(text.as_str(), "" | "." | "..") {
-            self.problem.get_or_insert_with(|| {
-                format!("path parameter {text:?} cannot be sent: it would change the request's path")
-            });
+            self.invalid(&format!(
+                "path parameter {text:?} cannot be sent: it would change the request's path"
+            ));
         }
         let encoded = encode_segment(&text);
         self.path.push_str(&encoded);
@@ -251,16 +270,19 @@ impl Request {
 
     /// Adds query parameters: one pair per value, repeated keys for lists.
     pub fn query(&mut self, key: &'static str, value: &impl ParamValue) {
+        self.note(value);
         value.append_to(key, &mut self.query);
     }
 
     /// Adds a header.
     pub fn header(&mut self, key: &'static str, value: &impl ParamValue) {
+        self.note(value);
         value.append_to(key, &mut self.headers);
     }
 
     /// Adds fields to the `application/x-www-form-urlencoded` body.
     pub fn form(&mut self, key: &'static str, value: &impl ParamValue) {
+        self.note(value);
         value.append_to(key, &mut self.form);
     }
 
@@ -322,9 +344,7 @@ impl Request {
         match serde_json::to_value(value) {
             Ok(serde_json::Value::Null) => {}
             Ok(value) => self.json = Some(value.to_string()),
-            Err(error) => {
-                self.problem.get_or_insert_with(|| format!("the request body cannot be encoded: {error}"));
-            }
+            Err(error) => self.invalid(&format!("the request body cannot be encoded: {error}")),
         }
     }
 
@@ -364,8 +384,20 @@ impl Request {
     }
 
     /// Why the request cannot be sent, if it cannot.
-    pub fn problem(&self) -> Option<&str> {
-        self.problem.as_deref()
+    pub fn problem(&self) -> Option<&Problem> {
+        self.problem.as_ref()
+    }
+
+    /// Records the first reason the request cannot be sent.
+    fn invalid(&mut self, why: &str) {
+        self.problem.get_or_insert_with(|| Problem::Invalid(why.to_owned()));
+    }
+
+    /// Records a value's own problem (a SID that did not check), if any.
+    fn note(&mut self, value: &(impl ParamValue + ?Sized)) {
+        if self.problem.is_none() {
+            self.problem = value.problem().map(Problem::Sid);
+        }
     }
 
     /// The encoded query string, without `?`.
@@ -421,15 +453,26 @@ fn encode_pairs(pairs: &[(&'static str, String)]) -> String {
 }
 
 /// A value that can be sent as a query parameter, form field, header or path
-/// segment. Lists add one pair per item; `None` adds nothing.
+/// segment. Lists add one pair per item; `None` adds nothing. A SID given as
+/// text that did not check ([`Checked`](crate::sid::Checked)) adds nothing
+/// and makes the request invalid.
 pub trait ParamValue {
     /// Appends this value's pairs under `key`.
     fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>);
+
+    /// Why this value cannot be sent, if it cannot.
+    fn problem(&self) -> Option<crate::SidError> {
+        None
+    }
 }
 
 impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
         (**self).append_to(key, out);
+    }
+
+    fn problem(&self) -> Option<crate::SidError> {
+        (**self).problem()
     }
 }
 
@@ -439,6 +482,10 @@ impl<T: ParamValue> ParamValue for Option<T> {
             value.append_to(key, out);
         }
     }
+
+    fn problem(&self) -> Option<crate::SidError> {
+        self.as_ref().and_then(ParamValue::problem)
+    }
 }
 
 impl<T: ParamValue> ParamValue for Vec<T> {
@@ -446,6 +493,22 @@ impl<T: ParamValue> ParamValue for Vec<T> {
         for value in self {
             value.append_to(key, out);
         }
+    }
+
+    fn problem(&self) -> Option<crate::SidError> {
+        self.iter().find_map(ParamValue::problem)
+    }
+}
+
+impl<T: ParamValue> ParamValue for Result<T, crate::SidError> {
+    fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+        if let Ok(value) = self {
+            value.append_to(key, out);
+        }
+    }
+
+    fn problem(&self) -> Option<crate::SidError> {
+        self.as_ref().err().cloned()
     }
 }
 

@@ -14,8 +14,53 @@ pub trait Sid: Sized {
     /// Wraps a value received from Twilio without checking it.
     fn from_server(value: String) -> Self;
 
+    /// Checks and wraps a SID given as text.
+    fn parse(value: String) -> Result<Self, SidError>;
+
     /// The SID as a string.
     fn as_str(&self) -> &str;
+}
+
+/// A SID as a request holds it: checked when given, so that a bad one
+/// becomes the call's [`Error::InvalidSid`](crate::Error::InvalidSid) when
+/// it is sent, never a panic where it was given.
+pub type Checked<T> = Result<T, SidError>;
+
+/// What a SID argument may be: the SID type itself or a reference to one,
+/// or text (`&str`, `String`, `&String`), which is checked.
+pub trait SidArg<T> {
+    /// The SID, or why the text is not one.
+    fn into_sid(self) -> Checked<T>;
+}
+
+impl<T: Sid> SidArg<T> for T {
+    fn into_sid(self) -> Checked<T> {
+        Ok(self)
+    }
+}
+
+impl<T: Sid + Clone> SidArg<T> for &T {
+    fn into_sid(self) -> Checked<T> {
+        Ok(self.clone())
+    }
+}
+
+impl<T: Sid> SidArg<T> for &str {
+    fn into_sid(self) -> Checked<T> {
+        T::parse(self.to_owned())
+    }
+}
+
+impl<T: Sid> SidArg<T> for String {
+    fn into_sid(self) -> Checked<T> {
+        T::parse(self)
+    }
+}
+
+impl<T: Sid> SidArg<T> for &String {
+    fn into_sid(self) -> Checked<T> {
+        T::parse(self.clone())
+    }
 }
 
 /// A string that is not a SID of the expected kind. It says what is wrong
@@ -95,6 +140,10 @@ macro_rules! impl_sid {
 
             fn from_server(value: String) -> Self {
                 $name(value)
+            }
+
+            fn parse(value: String) -> Result<Self, $crate::SidError> {
+                $name::new(value)
             }
 
             fn as_str(&self) -> &str {

@@ -36,6 +36,7 @@ async fn setup() -> (MockServer, Client) {
             max_retries: 2,
             initial_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_secs(2),
+            max_elapsed: None,
         },
     );
     (server, client)

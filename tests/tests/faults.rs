@@ -23,6 +23,7 @@ fn client(base: &str) -> Client {
             max_retries: 2,
             initial_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_millis(20),
+            max_elapsed: None,
         })
         .timeout(Duration::from_millis(300))
         .build()

@@ -75,7 +75,7 @@ fn scripted_client(transport: Arc<dyn HttpClient>, retry: RetryPolicy) -> Client
 }
 
 fn retry(max_retries: u32, initial: Duration, max: Duration) -> RetryPolicy {
-    RetryPolicy { max_retries, initial_backoff: initial, max_backoff: max }
+    RetryPolicy { max_retries, initial_backoff: initial, max_backoff: max, max_elapsed: None }
 }
 
 fn request(method: Method) -> Request {
@@ -126,7 +126,7 @@ async fn connect_errors_are_retried_for_every_method() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn waits_never_exceed_the_backoff_cap() {
+async fn computed_waits_are_capped_and_retry_after_is_obeyed() {
     let cap = Duration::from_millis(100);
     // Exponential backoff from 1 s would wait 1, 2 and 4 s and more.
     let transport = Scripted::new(statuses(503, 3));
@@ -136,13 +136,23 @@ async fn waits_never_exceed_the_backoff_cap() {
     assert_eq!(transport.attempts(), 4);
     assert_eq!(started.elapsed(), cap * 3, "three waits, each capped");
 
-    // Retry-After as an HTTP date an hour away.
+    // A `Retry-After` longer than the cap is obeyed, to the millisecond:
+    // never a retry before the server allows one.
+    let transport = Scripted::new(vec![Ok(response(429, &[("retry-after", "2")]))]);
+    let client =
+        scripted_client(transport.clone(), retry(3, Duration::from_millis(1), Duration::from_millis(200)));
+    let started = tokio::time::Instant::now();
+    client.execute(&request(Method::Get)).await.expect("succeeds after the wait");
+    assert_eq!(started.elapsed(), Duration::from_secs(2));
+    assert_eq!(transport.attempts(), 2);
+
+    // Retry-After as an HTTP date an hour away, with no budget: waited.
     let later = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc2822();
     let transport = Scripted::new(vec![Ok(response(429, &[("retry-after", &later)]))]);
     let client = scripted_client(transport.clone(), retry(3, Duration::from_millis(1), cap));
     let started = tokio::time::Instant::now();
     client.execute(&request(Method::Get)).await.expect("succeeds after the wait");
-    assert_eq!(started.elapsed(), cap, "the date is honored only up to the cap");
+    assert!(started.elapsed() >= Duration::from_secs(3590), "{:?}", started.elapsed());
 
     // Retry-After as a near HTTP date is honored.
     let soon = (chrono::Utc::now() + chrono::Duration::seconds(4)).to_rfc2822();
@@ -153,6 +163,51 @@ async fn waits_never_exceed_the_backoff_cap() {
     client.execute(&request(Method::Get)).await.expect("succeeds after the wait");
     let waited = started.elapsed();
     assert!(waited >= Duration::from_secs(2) && waited <= Duration::from_secs(4), "{waited:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wait_past_the_budget_fails_at_once_with_the_wait() {
+    let budget = RetryPolicy {
+        max_elapsed: Some(Duration::from_secs(10)),
+        ..retry(3, Duration::from_millis(1), Duration::from_secs(1))
+    };
+    let transport = Scripted::new(vec![Ok(response(429, &[("retry-after", "30")]))]);
+    let client = scripted_client(transport.clone(), budget);
+    let started = tokio::time::Instant::now();
+    let error = client.execute(&request(Method::Get)).await.expect_err("the wait does not fit");
+    assert_eq!(started.elapsed(), Duration::ZERO, "no waiting at all");
+    assert_eq!(transport.attempts(), 1);
+    assert_eq!(error.status(), Some(429));
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
+    assert!(error.is_retryable());
+    assert!(error.to_string().contains("retry after 30s"), "{error}");
+
+    // Within the budget it is waited; the budget also bounds each attempt.
+    let transport = Scripted::new(vec![Ok(response(429, &[("retry-after", "9")]))]);
+    let client = scripted_client(transport.clone(), budget);
+    let started = tokio::time::Instant::now();
+    client.execute(&request(Method::Get)).await.expect("succeeds after 9 s");
+    assert_eq!(started.elapsed(), Duration::from_secs(9));
+    let attempts =
+        transport.seen.lock().map(|s| s.iter().map(|r| r.timeout).collect::<Vec<_>>()).unwrap_or_default();
+    assert_eq!(
+        attempts,
+        [Duration::from_secs(10), Duration::from_secs(1)],
+        "the second attempt has 1 s left"
+    );
+
+    // None: one attempt, whatever the server says.
+    let transport = Scripted::new(statuses(503, 1));
+    let client = scripted_client(transport.clone(), RetryPolicy::none());
+    let error = client.execute(&request(Method::Get)).await.expect_err("503");
+    assert_eq!(transport.attempts(), 1);
+    assert!(error.is_retryable() && error.retry_after().is_none());
+    let not_found = Scripted::new(statuses(404, 1));
+    let error = scripted_client(not_found, RetryPolicy::none())
+        .execute(&request(Method::Get))
+        .await
+        .expect_err("404");
+    assert!(!error.is_retryable());
 }
 
 #[tokio::test]

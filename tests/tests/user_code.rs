@@ -41,12 +41,15 @@ fn one_chain_builds_a_client_against_a_mock() {
         .build()
         .expect("builds");
     assert!(client.runtime().user_agent().starts_with("twilio-bindings/"));
-    // Without credentials or the environment's, building says what to set.
+    // Without credentials, and without asking for the environment's,
+    // building says what to do.
+    let error = Client::builder()
+        .base_url("http://127.0.0.1:4010")
+        .and_then(|b| b.build())
+        .expect_err("no credentials");
+    assert!(error.to_string().contains("from_env"), "{error}");
     if std::env::var_os("TWILIO_ACCOUNT_SID").is_none() {
-        let error = Client::builder()
-            .base_url("http://127.0.0.1:4010")
-            .and_then(|b| b.build())
-            .expect_err("no credentials");
+        let error = Client::builder().from_env().build().expect_err("no credentials in the environment");
         assert!(error.to_string().contains("TWILIO_ACCOUNT_SID"), "{error}");
     }
 }

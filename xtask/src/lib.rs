@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use twilio_codegen::{Input, PREAMBLE};
 
@@ -69,7 +69,7 @@ pub const MODEL: &str = "model.json";
 pub fn crate_dir(root: &Path, target: &Target) -> PathBuf {
     match target {
         Target::Workspace => root.join("generated"),
-        Target::Standalone(dir) | Target::Member(dir) => dir.clone(),
+        Target::Standalone(Standalone { dir, .. }) | Target::Member(dir) => dir.clone(),
     }
 }
 
@@ -117,9 +117,51 @@ pub enum Target {
     /// written; `Cargo.toml` and `lib.rs` are hand-written.
     Workspace,
     /// A standalone crate in any directory, with its own `Cargo.toml`.
-    Standalone(PathBuf),
+    Standalone(Standalone),
     /// Like `Standalone`, for a member of an enclosing workspace (the corpus).
     Member(PathBuf),
+}
+
+/// A standalone crate to generate: where, its package name, and how it
+/// depends on the runtime.
+#[derive(Debug, Clone)]
+pub struct Standalone {
+    /// The crate's directory, absolute.
+    pub dir: PathBuf,
+    /// The package name (default: from the directory's name).
+    pub name: Option<String>,
+    /// How `Cargo.toml` names `twilio-runtime`.
+    pub runtime: RuntimeDep,
+}
+
+/// How a standalone crate depends on `twilio-runtime`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RuntimeDep {
+    /// Its version, and the path of this checkout's `runtime/` relative to
+    /// the crate: builds here, and publishes once the runtime is published.
+    #[default]
+    Path,
+    /// Its version only, from crates.io: the crate can move anywhere.
+    Registry,
+}
+
+/// Whether a package name is one cargo takes: ASCII letters, digits, `-`
+/// and `_`, starting with a letter, at most 64 characters.
+pub fn valid_package_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// `to` as a path relative to the directory `from` (both absolute), with
+/// `/` between parts, as `Cargo.toml` writes paths.
+fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<Component<'_>> = from.components().collect();
+    let to: Vec<Component<'_>> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
 }
 
 /// Whether to write files or only compare them.
@@ -316,8 +358,11 @@ pub fn plan_output(
         files.push((Path::new(GENERATED_DIR).join("upstream.md"), markdown));
     }
     match target {
-        Target::Standalone(dir) => files.extend(scaffold(root, dir, inputs, true)),
-        Target::Member(dir) => files.extend(scaffold(root, dir, inputs, false)),
+        Target::Standalone(standalone) => files.extend(scaffold(root, standalone, inputs, true)),
+        Target::Member(dir) => {
+            let member = Standalone { dir: dir.clone(), name: None, runtime: RuntimeDep::Path };
+            files.extend(scaffold(root, &member, inputs, false))
+        }
         Target::Workspace => {}
     }
     let wanted: BTreeMap<PathBuf, String> = files.into_iter().collect();
@@ -384,32 +429,66 @@ pub fn write_output(
     Ok(report)
 }
 
-/// `Cargo.toml` and `src/lib.rs` of a standalone crate.
-fn scaffold(root: &Path, dir: &Path, inputs: &[Input], own_workspace: bool) -> Vec<(PathBuf, String)> {
-    let name = dir
-        .file_name()
-        .map(|n| {
-            n.to_string_lossy().replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_', "-")
-        })
-        .filter(|n| !n.is_empty())
-        .map(|n| if n.starts_with(|c: char| c.is_ascii_alphabetic()) { n } else { format!("twilio-{n}") })
-        .unwrap_or_else(|| "twilio-generated".to_owned());
-    let runtime = root.join("runtime");
-    let runtime = runtime.display().to_string().replace('\\', "/");
+/// `Cargo.toml` and `src/lib.rs` of a standalone crate: a package a user
+/// can keep and publish, depending on the runtime by version (and, while
+/// it is not published, by a path relative to the crate), with the
+/// runtime's features.
+fn scaffold(
+    root: &Path,
+    crate_: &Standalone,
+    inputs: &[Input],
+    own_workspace: bool,
+) -> Vec<(PathBuf, String)> {
+    let name =
+        crate_
+            .name
+            .clone()
+            .or_else(|| {
+                crate_
+                    .dir
+                    .file_name()
+                    .map(|n| {
+                        n.to_string_lossy()
+                            .replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_', "-")
+                    })
+                    .filter(|n| !n.is_empty())
+                    .map(|n| {
+                        if n.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                            n
+                        } else {
+                            format!("twilio-{n}")
+                        }
+                    })
+            })
+            .unwrap_or_else(|| "twilio-generated".to_owned());
+    let version = crate_version(root, &Target::Member(root.join("runtime")));
+    let runtime = match crate_.runtime {
+        RuntimeDep::Path => format!(
+            "{{ version = \"{version}\", path = \"{}\", default-features = false }}",
+            relative_path(&crate_.dir, &root.join("runtime"))
+        ),
+        RuntimeDep::Registry => format!("{{ version = \"{version}\", default-features = false }}"),
+    };
     let workspace = if own_workspace {
         "\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n"
     } else {
         ""
     };
     let manifest = format!(
-        "# Generated by `cargo xtask codegen`, do not edit.\n\
+        "# Generated by `cargo xtask codegen`; regenerate rather than edit.\n\
          [package]\n\
          name = \"{name}\"\n\
          version = \"0.1.0\"\n\
          edition = \"2024\"\n\
-         publish = false\n\n\
+         description = \"A Twilio API client generated from Twilio's OpenAPI specs.\"\n\n\
          [dependencies]\n\
-         twilio-runtime = {{ path = {runtime:?} }}\n{workspace}"
+         twilio-runtime = {runtime}\n\n\
+         [features]\n\
+         default = [\"rustls\"]\n\
+         rustls = [\"twilio-runtime/rustls\"]\n\
+         native-tls = [\"twilio-runtime/native-tls\"]\n\
+         tracing = [\"twilio-runtime/tracing\"]\n\
+         test-util = [\"twilio-runtime/test-util\"]\n{workspace}"
     );
     let mut sources = String::new();
     for input in inputs {

@@ -143,6 +143,14 @@ struct Specs {
     /// The directory of a standalone crate to write (default: generated/).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// The standalone crate's package name (default: from --out's name).
+    #[arg(long, requires = "out")]
+    name: Option<String>,
+    /// How the standalone crate depends on twilio-runtime: `path` (its
+    /// version, and this checkout's runtime/ by a path relative to the
+    /// crate) or `registry` (its version only).
+    #[arg(long, requires = "out", default_value = "path", value_parser = ["path", "registry"])]
+    runtime: String,
 }
 
 impl Specs {
@@ -151,8 +159,19 @@ impl Specs {
         let specs =
             if self.spec.is_empty() { default_specs(&root).map_err(|e| e.to_string())? } else { self.spec };
         let inputs = read_specs(&root, &specs).map_err(|e| e.to_string())?;
+        if let Some(name) = self.name.as_deref().filter(|n| !xtask::valid_package_name(n)) {
+            return Err(format!(
+                "error: --name {name:?}: a package name is ASCII letters, digits, `-` and `_`, starting with a letter"
+            ));
+        }
+        let runtime =
+            if self.runtime == "registry" { xtask::RuntimeDep::Registry } else { xtask::RuntimeDep::Path };
         let target = match self.out {
-            Some(dir) => Target::Standalone(std::path::absolute(&dir).unwrap_or(dir)),
+            Some(dir) => Target::Standalone(xtask::Standalone {
+                dir: std::path::absolute(&dir).unwrap_or(dir),
+                name: self.name,
+                runtime,
+            }),
             None => Target::Workspace,
         };
         Ok((inputs, target))

@@ -31,10 +31,10 @@ impl ChatV2 {
     /// Path: `/v2/Services/{ServiceSid}`.
     ///
     /// `service_sid`: The SID of the [Service](https://www.twilio.com/docs/chat/rest/service-resource) to read the Binding resources from.
-    pub fn service(&self, service_sid: ServiceSid) -> ServiceContext {
+    pub fn service(&self, service_sid: impl rt::SidArg<ServiceSid>) -> ServiceContext {
         ServiceContext {
             client: self.client.clone(),
-            service_sid,
+            service_sid: rt::SidArg::into_sid(service_sid),
         }
     }
 }
@@ -45,7 +45,7 @@ impl ChatV2 {
 #[derive(Clone, Debug)]
 pub struct ServiceContext {
     client: rt::Client,
-    service_sid: ServiceSid,
+    service_sid: rt::Checked<ServiceSid>,
 }
 
 impl ServiceContext {
@@ -63,16 +63,14 @@ impl ServiceContext {
 
     /// One binding.
     ///
-    /// Push notification subscription for users
-    ///
     /// Path: `/v2/Services/{ServiceSid}/Bindings/{Sid}`.
     ///
     /// `binding_sid`: The SID of the Binding resource to fetch.
-    pub fn binding(&self, binding_sid: BindingSid) -> BindingContext {
+    pub fn binding(&self, binding_sid: impl rt::SidArg<BindingSid>) -> BindingContext {
         BindingContext {
             client: self.client.clone(),
             service_sid: self.service_sid.clone(),
-            binding_sid,
+            binding_sid: rt::SidArg::into_sid(binding_sid),
         }
     }
 
@@ -80,7 +78,7 @@ impl ServiceContext {
     ///
     /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}`.
     ///
-    /// `user_sid`: The SID of the [User](https://www.twilio.com/docs/chat/rest/user-resource) with the User Binding resources to read. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
+    /// `user_sid`: The SID of the [User](https://www.twilio.com/docs/chat/rest/user-resource) with the User Binding resources to read. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info. Any text is taken here, not only a SID (Twilio takes an identity in some such places, as Chat's `UserSid` does): it is sent percent-encoded as one path segment, and redacted in `Debug`.
     pub fn user(&self, user_sid: impl Into<String>) -> UserContext {
         UserContext {
             client: self.client.clone(),
@@ -98,13 +96,11 @@ impl ServiceContext {
 #[derive(Clone, Debug)]
 pub struct BindingList {
     client: rt::Client,
-    service_sid: ServiceSid,
+    service_sid: rt::Checked<ServiceSid>,
 }
 
 impl BindingList {
     /// Lists the bindings.
-    ///
-    /// Push notification subscription for users
     ///
     /// `GET /v2/Services/{ServiceSid}/Bindings` (operation `ListBinding`).
     pub fn list(&self) -> ListBindingRequest {
@@ -125,7 +121,7 @@ impl BindingList {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListBindingRequest {
     client: rt::Client,
-    service_sid: ServiceSid,
+    service_sid: rt::Checked<ServiceSid>,
     binding_type: Vec<BindingType>,
     identity: Vec<String>,
     page_size: Option<i64>,
@@ -136,23 +132,20 @@ pub struct ListBindingRequest {
 impl ListBindingRequest {
     /// The push technology used by the Binding resources to read. Can be: `apn`, `gcm`, or `fcm`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     ///
-    /// Values add to those given before.
+    /// Takes one value or several (an array, a `Vec`, a slice); they add to those given before.
     pub fn binding_type(
         mut self,
-        binding_type: impl IntoIterator<Item = BindingType>,
+        binding_type: impl rt::OneOrMany<BindingType>,
     ) -> Self {
-        self.binding_type.extend(binding_type);
+        rt::OneOrMany::extend_into(binding_type, &mut self.binding_type);
         self
     }
 
     /// The [User](https://www.twilio.com/docs/chat/rest/user-resource)'s `identity` value of the resources to read. See [access tokens](https://www.twilio.com/docs/chat/create-tokens) for more details.
     ///
-    /// Values add to those given before.
-    pub fn identity(
-        mut self,
-        identity: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.identity.extend(identity.into_iter().map(Into::into));
+    /// Takes one value or several (an array, a `Vec`, a slice); they add to those given before.
+    pub fn identity(mut self, identity: impl rt::OneOrMany<String>) -> Self {
+        rt::OneOrMany::extend_into(identity, &mut self.identity);
         self
     }
 
@@ -164,7 +157,10 @@ impl ListBindingRequest {
         self
     }
 
-    /// Stops [`stream`](Self::stream) after this many items.
+    /// Stops [`stream`](Self::stream) and [`pages`](Self::pages) after
+    /// this many items; `send` and `resume` fetch one page whatever it is.
+    ///
+    /// Without [`page_size`](Self::page_size), pages of at most this many items are asked for (within the range `page_size` takes), as Twilio's SDKs do.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
         self
@@ -192,7 +188,13 @@ impl ListBindingRequest {
         request.push_path("/Bindings");
         request.query("BindingType", &self.binding_type);
         request.query_pii("Identity", &self.identity);
-        request.query("PageSize", &self.page_size);
+        let page_size = self
+            .page_size
+            .or_else(|| {
+                self.limit
+                    .map(|limit| i64::try_from(limit).unwrap_or(i64::MAX).clamp(1, 50))
+            });
+        request.query("PageSize", &page_size);
         request.set_call_options(self.call);
         request
     }
@@ -216,6 +218,20 @@ impl ListBindingRequest {
     pub fn stream(self) -> rt::ItemStream<Binding> {
         self.client.stream(self.to_request(), "bindings", self.limit)
     }
+
+    /// Every page, fetched one by one as the stream is polled, with the
+    /// same checks as [`stream`](Self::stream) and up to
+    /// [`limit`](Self::limit) items in all (the last page is cut to it).
+    pub fn pages(self) -> rt::PageStream<Binding> {
+        self.client.page_stream(self.to_request(), "bindings", self.limit)
+    }
+
+    /// A page of this list as Twilio sends it, holding `items` and, if
+    /// given, the next page's URL: a response body for tests that script
+    /// a transport (`runtime::test_util::MockTransport::push_json`).
+    pub fn page_body(items: &[Binding], next_page_url: Option<&str>) -> rt::Json {
+        rt::page_body("bindings", items, next_page_url)
+    }
 }
 
 impl std::fmt::Debug for ListBindingRequest {
@@ -233,20 +249,16 @@ impl std::fmt::Debug for ListBindingRequest {
 
 /// One binding.
 ///
-/// Push notification subscription for users
-///
 /// Path: `/v2/Services/{ServiceSid}/Bindings/{Sid}`.
 #[derive(Clone, Debug)]
 pub struct BindingContext {
     client: rt::Client,
-    service_sid: ServiceSid,
-    binding_sid: BindingSid,
+    service_sid: rt::Checked<ServiceSid>,
+    binding_sid: rt::Checked<BindingSid>,
 }
 
 impl BindingContext {
     /// Fetches one binding.
-    ///
-    /// Push notification subscription for users
     ///
     /// `GET /v2/Services/{ServiceSid}/Bindings/{Sid}` (operation `FetchBinding`).
     pub fn fetch(&self) -> FetchBindingRequest {
@@ -259,8 +271,6 @@ impl BindingContext {
     }
 
     /// Deletes a binding.
-    ///
-    /// Push notification subscription for users
     ///
     /// `DELETE /v2/Services/{ServiceSid}/Bindings/{Sid}` (operation `DeleteBinding`).
     pub fn delete(&self) -> DeleteBindingRequest {
@@ -278,8 +288,8 @@ impl BindingContext {
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchBindingRequest {
     client: rt::Client,
-    service_sid: ServiceSid,
-    binding_sid: BindingSid,
+    service_sid: rt::Checked<ServiceSid>,
+    binding_sid: rt::Checked<BindingSid>,
     call: rt::CallOptions,
 }
 
@@ -320,8 +330,8 @@ impl FetchBindingRequest {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteBindingRequest {
     client: rt::Client,
-    service_sid: ServiceSid,
-    binding_sid: BindingSid,
+    service_sid: rt::Checked<ServiceSid>,
+    binding_sid: rt::Checked<BindingSid>,
     call: rt::CallOptions,
 }
 
@@ -363,7 +373,7 @@ impl DeleteBindingRequest {
 #[derive(Clone)]
 pub struct UserContext {
     client: rt::Client,
-    service_sid: ServiceSid,
+    service_sid: rt::Checked<ServiceSid>,
     user_sid: String,
 }
 
@@ -392,17 +402,18 @@ impl UserContext {
 
     /// One user binding.
     ///
-    /// List of bindings for a given user
-    ///
     /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`.
     ///
     /// `user_binding_sid`: The SID of the User Binding resource to fetch.
-    pub fn user_binding(&self, user_binding_sid: BindingSid) -> UserBindingContext {
+    pub fn user_binding(
+        &self,
+        user_binding_sid: impl rt::SidArg<BindingSid>,
+    ) -> UserBindingContext {
         UserBindingContext {
             client: self.client.clone(),
             service_sid: self.service_sid.clone(),
             user_sid: self.user_sid.clone(),
-            user_binding_sid,
+            user_binding_sid: rt::SidArg::into_sid(user_binding_sid),
         }
     }
 }
@@ -415,7 +426,7 @@ impl UserContext {
 #[derive(Clone)]
 pub struct UserBindingList {
     client: rt::Client,
-    service_sid: ServiceSid,
+    service_sid: rt::Checked<ServiceSid>,
     user_sid: String,
 }
 
@@ -430,8 +441,6 @@ impl std::fmt::Debug for UserBindingList {
 
 impl UserBindingList {
     /// Lists the user bindings.
-    ///
-    /// List of bindings for a given user
     ///
     /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings` (operation `ListUserBinding`).
     pub fn list(&self) -> ListUserBindingRequest {
@@ -452,7 +461,7 @@ impl UserBindingList {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListUserBindingRequest {
     client: rt::Client,
-    service_sid: ServiceSid,
+    service_sid: rt::Checked<ServiceSid>,
     user_sid: String,
     binding_type: Vec<UserBindingType>,
     page_size: Option<i64>,
@@ -463,12 +472,12 @@ pub struct ListUserBindingRequest {
 impl ListUserBindingRequest {
     /// The push technology used by the User Binding resources to read. Can be: `apn`, `gcm`, or `fcm`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     ///
-    /// Values add to those given before.
+    /// Takes one value or several (an array, a `Vec`, a slice); they add to those given before.
     pub fn binding_type(
         mut self,
-        binding_type: impl IntoIterator<Item = UserBindingType>,
+        binding_type: impl rt::OneOrMany<UserBindingType>,
     ) -> Self {
-        self.binding_type.extend(binding_type);
+        rt::OneOrMany::extend_into(binding_type, &mut self.binding_type);
         self
     }
 
@@ -480,7 +489,10 @@ impl ListUserBindingRequest {
         self
     }
 
-    /// Stops [`stream`](Self::stream) after this many items.
+    /// Stops [`stream`](Self::stream) and [`pages`](Self::pages) after
+    /// this many items; `send` and `resume` fetch one page whatever it is.
+    ///
+    /// Without [`page_size`](Self::page_size), pages of at most this many items are asked for (within the range `page_size` takes), as Twilio's SDKs do.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
         self
@@ -512,7 +524,13 @@ impl ListUserBindingRequest {
         request.push_path_param_pii(&self.user_sid);
         request.push_path("/Bindings");
         request.query("BindingType", &self.binding_type);
-        request.query("PageSize", &self.page_size);
+        let page_size = self
+            .page_size
+            .or_else(|| {
+                self.limit
+                    .map(|limit| i64::try_from(limit).unwrap_or(i64::MAX).clamp(1, 50))
+            });
+        request.query("PageSize", &page_size);
         request.set_call_options(self.call);
         request
     }
@@ -536,6 +554,20 @@ impl ListUserBindingRequest {
     pub fn stream(self) -> rt::ItemStream<UserBinding> {
         self.client.stream(self.to_request(), "bindings", self.limit)
     }
+
+    /// Every page, fetched one by one as the stream is polled, with the
+    /// same checks as [`stream`](Self::stream) and up to
+    /// [`limit`](Self::limit) items in all (the last page is cut to it).
+    pub fn pages(self) -> rt::PageStream<UserBinding> {
+        self.client.page_stream(self.to_request(), "bindings", self.limit)
+    }
+
+    /// A page of this list as Twilio sends it, holding `items` and, if
+    /// given, the next page's URL: a response body for tests that script
+    /// a transport (`runtime::test_util::MockTransport::push_json`).
+    pub fn page_body(items: &[UserBinding], next_page_url: Option<&str>) -> rt::Json {
+        rt::page_body("bindings", items, next_page_url)
+    }
 }
 
 impl std::fmt::Debug for ListUserBindingRequest {
@@ -553,15 +585,13 @@ impl std::fmt::Debug for ListUserBindingRequest {
 
 /// One user binding.
 ///
-/// List of bindings for a given user
-///
 /// Path: `/v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}`.
 #[derive(Clone)]
 pub struct UserBindingContext {
     client: rt::Client,
-    service_sid: ServiceSid,
+    service_sid: rt::Checked<ServiceSid>,
     user_sid: String,
-    user_binding_sid: BindingSid,
+    user_binding_sid: rt::Checked<BindingSid>,
 }
 
 impl std::fmt::Debug for UserBindingContext {
@@ -577,8 +607,6 @@ impl std::fmt::Debug for UserBindingContext {
 impl UserBindingContext {
     /// Fetches one user binding.
     ///
-    /// List of bindings for a given user
-    ///
     /// `GET /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}` (operation `FetchUserBinding`).
     pub fn fetch(&self) -> FetchUserBindingRequest {
         FetchUserBindingRequest {
@@ -591,8 +619,6 @@ impl UserBindingContext {
     }
 
     /// Deletes a user binding.
-    ///
-    /// List of bindings for a given user
     ///
     /// `DELETE /v2/Services/{ServiceSid}/Users/{UserSid}/Bindings/{Sid}` (operation `DeleteUserBinding`).
     pub fn delete(&self) -> DeleteUserBindingRequest {
@@ -611,9 +637,9 @@ impl UserBindingContext {
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchUserBindingRequest {
     client: rt::Client,
-    service_sid: ServiceSid,
+    service_sid: rt::Checked<ServiceSid>,
     user_sid: String,
-    user_binding_sid: BindingSid,
+    user_binding_sid: rt::Checked<BindingSid>,
     call: rt::CallOptions,
 }
 
@@ -670,9 +696,9 @@ impl std::fmt::Debug for FetchUserBindingRequest {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteUserBindingRequest {
     client: rt::Client,
-    service_sid: ServiceSid,
+    service_sid: rt::Checked<ServiceSid>,
     user_sid: String,
-    user_binding_sid: BindingSid,
+    user_binding_sid: rt::Checked<BindingSid>,
     call: rt::CallOptions,
 }
 
@@ -789,20 +815,26 @@ impl std::fmt::Debug for Binding {
 /// The push technology to use for the Binding. Can be: `apn`, `gcm`, or `fcm`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
 ///
 /// Values that this crate does not know yet arrive as `Unknown`, keeping the text.
+///
+/// Converts from [`chat_v2::UserBindingType`](crate::chat_v2::UserBindingType), [`conversations_v1::ServiceBindingType`](crate::conversations_v1::ServiceBindingType) (`From`, and in list setters), value by value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BindingType {
-    /// `gcm`
+    /// `gcm`, as Twilio spells it.
     Gcm,
-    /// `apn`
+    /// `apn`, as Twilio spells it.
     Apn,
-    /// `fcm`
+    /// `fcm`, as Twilio spells it.
     Fcm,
     /// A value that this version of the crate does not know.
     Unknown(rt::UnknownValue),
 }
 
 rt::string_enum!(BindingType, Gcm = "gcm", Apn = "apn", Fcm = "fcm");
+
+rt::enum_from!(BindingType, UserBindingType);
+
+rt::enum_from!(BindingType, super::conversations_v1::ServiceBindingType);
 
 /// The `UserBinding` object.
 #[derive(Clone, Default, PartialEq, rt::serde::Serialize, rt::serde::Deserialize)]
@@ -869,17 +901,23 @@ impl std::fmt::Debug for UserBinding {
 /// The push technology to use for the User Binding. Can be: `apn`, `gcm`, or `fcm`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
 ///
 /// Values that this crate does not know yet arrive as `Unknown`, keeping the text.
+///
+/// Converts from [`chat_v2::BindingType`](crate::chat_v2::BindingType), [`conversations_v1::ServiceBindingType`](crate::conversations_v1::ServiceBindingType) (`From`, and in list setters), value by value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserBindingType {
-    /// `gcm`
+    /// `gcm`, as Twilio spells it.
     Gcm,
-    /// `apn`
+    /// `apn`, as Twilio spells it.
     Apn,
-    /// `fcm`
+    /// `fcm`, as Twilio spells it.
     Fcm,
     /// A value that this version of the crate does not know.
     Unknown(rt::UnknownValue),
 }
 
 rt::string_enum!(UserBindingType, Gcm = "gcm", Apn = "apn", Fcm = "fcm");
+
+rt::enum_from!(UserBindingType, BindingType);
+
+rt::enum_from!(UserBindingType, super::conversations_v1::ServiceBindingType);

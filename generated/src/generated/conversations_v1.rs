@@ -31,10 +31,13 @@ impl ConversationsV1 {
     /// Path: `/v1/Services/{ChatServiceSid}`.
     ///
     /// `chat_service_sid`: The SID of the [Conversation Service](https://www.twilio.com/docs/conversations/api/service-resource) the Binding resource is associated with.
-    pub fn service(&self, chat_service_sid: ServiceSid) -> ServiceContext {
+    pub fn service(
+        &self,
+        chat_service_sid: impl rt::SidArg<ServiceSid>,
+    ) -> ServiceContext {
         ServiceContext {
             client: self.client.clone(),
-            chat_service_sid,
+            chat_service_sid: rt::SidArg::into_sid(chat_service_sid),
         }
     }
 }
@@ -45,7 +48,7 @@ impl ConversationsV1 {
 #[derive(Clone, Debug)]
 pub struct ServiceContext {
     client: rt::Client,
-    chat_service_sid: ServiceSid,
+    chat_service_sid: rt::Checked<ServiceSid>,
 }
 
 impl ServiceContext {
@@ -63,16 +66,14 @@ impl ServiceContext {
 
     /// One binding.
     ///
-    /// A Binding resource represents a push notification binding and its configuration, for delivering conversation events to mobile or web endpoints.
-    ///
     /// Path: `/v1/Services/{ChatServiceSid}/Bindings/{Sid}`.
     ///
     /// `binding_sid`: A 34 character string that uniquely identifies this resource.
-    pub fn binding(&self, binding_sid: BindingSid) -> BindingContext {
+    pub fn binding(&self, binding_sid: impl rt::SidArg<BindingSid>) -> BindingContext {
         BindingContext {
             client: self.client.clone(),
             chat_service_sid: self.chat_service_sid.clone(),
-            binding_sid,
+            binding_sid: rt::SidArg::into_sid(binding_sid),
         }
     }
 }
@@ -85,7 +86,7 @@ impl ServiceContext {
 #[derive(Clone, Debug)]
 pub struct BindingList {
     client: rt::Client,
-    chat_service_sid: ServiceSid,
+    chat_service_sid: rt::Checked<ServiceSid>,
 }
 
 impl BindingList {
@@ -112,7 +113,7 @@ impl BindingList {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListServiceBindingRequest {
     client: rt::Client,
-    chat_service_sid: ServiceSid,
+    chat_service_sid: rt::Checked<ServiceSid>,
     binding_type: Vec<ServiceBindingType>,
     identity: Vec<String>,
     page_size: Option<i64>,
@@ -123,23 +124,20 @@ pub struct ListServiceBindingRequest {
 impl ListServiceBindingRequest {
     /// The push technology used by the Binding resources to read. Can be: `apn`, `gcm`, `fcm`, or `twilsock`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
     ///
-    /// Values add to those given before.
+    /// Takes one value or several (an array, a `Vec`, a slice); they add to those given before.
     pub fn binding_type(
         mut self,
-        binding_type: impl IntoIterator<Item = ServiceBindingType>,
+        binding_type: impl rt::OneOrMany<ServiceBindingType>,
     ) -> Self {
-        self.binding_type.extend(binding_type);
+        rt::OneOrMany::extend_into(binding_type, &mut self.binding_type);
         self
     }
 
     /// The identity of a [Conversation User](https://www.twilio.com/docs/conversations/api/user-resource) this binding belongs to. See [access tokens](https://www.twilio.com/docs/conversations/create-tokens) for more details.
     ///
-    /// Values add to those given before.
-    pub fn identity(
-        mut self,
-        identity: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.identity.extend(identity.into_iter().map(Into::into));
+    /// Takes one value or several (an array, a `Vec`, a slice); they add to those given before.
+    pub fn identity(mut self, identity: impl rt::OneOrMany<String>) -> Self {
+        rt::OneOrMany::extend_into(identity, &mut self.identity);
         self
     }
 
@@ -151,7 +149,10 @@ impl ListServiceBindingRequest {
         self
     }
 
-    /// Stops [`stream`](Self::stream) after this many items.
+    /// Stops [`stream`](Self::stream) and [`pages`](Self::pages) after
+    /// this many items; `send` and `resume` fetch one page whatever it is.
+    ///
+    /// Without [`page_size`](Self::page_size), pages of at most this many items are asked for (within the range `page_size` takes), as Twilio's SDKs do.
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = Some(limit);
         self
@@ -179,7 +180,13 @@ impl ListServiceBindingRequest {
         request.push_path("/Bindings");
         request.query("BindingType", &self.binding_type);
         request.query_pii("Identity", &self.identity);
-        request.query("PageSize", &self.page_size);
+        let page_size = self
+            .page_size
+            .or_else(|| {
+                self.limit
+                    .map(|limit| i64::try_from(limit).unwrap_or(i64::MAX).clamp(1, 100))
+            });
+        request.query("PageSize", &page_size);
         request.set_call_options(self.call);
         request
     }
@@ -203,6 +210,20 @@ impl ListServiceBindingRequest {
     pub fn stream(self) -> rt::ItemStream<ServiceBinding> {
         self.client.stream(self.to_request(), "bindings", self.limit)
     }
+
+    /// Every page, fetched one by one as the stream is polled, with the
+    /// same checks as [`stream`](Self::stream) and up to
+    /// [`limit`](Self::limit) items in all (the last page is cut to it).
+    pub fn pages(self) -> rt::PageStream<ServiceBinding> {
+        self.client.page_stream(self.to_request(), "bindings", self.limit)
+    }
+
+    /// A page of this list as Twilio sends it, holding `items` and, if
+    /// given, the next page's URL: a response body for tests that script
+    /// a transport (`runtime::test_util::MockTransport::push_json`).
+    pub fn page_body(items: &[ServiceBinding], next_page_url: Option<&str>) -> rt::Json {
+        rt::page_body("bindings", items, next_page_url)
+    }
 }
 
 impl std::fmt::Debug for ListServiceBindingRequest {
@@ -220,14 +241,12 @@ impl std::fmt::Debug for ListServiceBindingRequest {
 
 /// One binding.
 ///
-/// A Binding resource represents a push notification binding and its configuration, for delivering conversation events to mobile or web endpoints.
-///
 /// Path: `/v1/Services/{ChatServiceSid}/Bindings/{Sid}`.
 #[derive(Clone, Debug)]
 pub struct BindingContext {
     client: rt::Client,
-    chat_service_sid: ServiceSid,
-    binding_sid: BindingSid,
+    chat_service_sid: rt::Checked<ServiceSid>,
+    binding_sid: rt::Checked<BindingSid>,
 }
 
 impl BindingContext {
@@ -265,8 +284,8 @@ impl BindingContext {
 #[must_use = "a request does nothing until it is sent"]
 pub struct FetchServiceBindingRequest {
     client: rt::Client,
-    chat_service_sid: ServiceSid,
-    binding_sid: BindingSid,
+    chat_service_sid: rt::Checked<ServiceSid>,
+    binding_sid: rt::Checked<BindingSid>,
     call: rt::CallOptions,
 }
 
@@ -310,8 +329,8 @@ impl FetchServiceBindingRequest {
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteServiceBindingRequest {
     client: rt::Client,
-    chat_service_sid: ServiceSid,
-    binding_sid: BindingSid,
+    chat_service_sid: rt::Checked<ServiceSid>,
+    binding_sid: rt::Checked<BindingSid>,
     call: rt::CallOptions,
 }
 
@@ -411,16 +430,18 @@ impl std::fmt::Debug for ServiceBinding {
 /// The push technology to use for the Binding. Can be: `apn`, `gcm`, `fcm`, or `twilsock`. See [push notification configuration](https://www.twilio.com/docs/chat/push-notification-configuration) for more info.
 ///
 /// Values that this crate does not know yet arrive as `Unknown`, keeping the text.
+///
+/// Converts from [`chat_v2::BindingType`](crate::chat_v2::BindingType), [`chat_v2::UserBindingType`](crate::chat_v2::UserBindingType) (`From`, and in list setters), value by value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceBindingType {
-    /// `apn`
+    /// `apn`, as Twilio spells it.
     Apn,
-    /// `gcm`
+    /// `gcm`, as Twilio spells it.
     Gcm,
-    /// `fcm`
+    /// `fcm`, as Twilio spells it.
     Fcm,
-    /// `twilsock`
+    /// `twilsock`, as Twilio spells it.
     Twilsock,
     /// A value that this version of the crate does not know.
     Unknown(rt::UnknownValue),
@@ -429,3 +450,7 @@ pub enum ServiceBindingType {
 rt::string_enum!(
     ServiceBindingType, Apn = "apn", Gcm = "gcm", Fcm = "fcm", Twilsock = "twilsock"
 );
+
+rt::enum_from!(ServiceBindingType, super::chat_v2::BindingType);
+
+rt::enum_from!(ServiceBindingType, super::chat_v2::UserBindingType);

@@ -25,19 +25,18 @@ impl Client {
     }
 
     /// A builder for a client: credentials, base URL, edge and region,
-    /// timeouts, retries, transport. Whatever is not set when it builds
-    /// comes from the environment (`TWILIO_ACCOUNT_SID` with
-    /// `TWILIO_AUTH_TOKEN`, `TWILIO_EDGE`, `TWILIO_REGION`,
-    /// `TWILIO_BASE_URL`), so `Client::builder().base_url(url)?.build()?`
-    /// points a program at a mock in one chain.
+    /// timeouts, retries, transport. It reads the environment only when
+    /// asked with `from_env()`, which takes every setting not given on
+    /// the builder from `TWILIO_ACCOUNT_SID` with `TWILIO_AUTH_TOKEN`,
+    /// `TWILIO_EDGE`, `TWILIO_REGION` and `TWILIO_BASE_URL`.
     pub fn builder() -> twilio_runtime::ClientBuilder<Self> {
         twilio_runtime::ClientBuilder::new()
     }
 
-    /// A client with credentials and settings from the environment; see
-    /// [`builder`](Self::builder).
+    /// A client with credentials and settings from the environment:
+    /// `Client::builder().from_env().build()`.
     pub fn from_env() -> Result<Self, twilio_runtime::Error> {
-        Self::builder().build()
+        Self::builder().from_env().build()
     }
 
     /// The runtime client underneath, for requests built by hand.

@@ -29,7 +29,7 @@ pub struct ServiceSid(String);
 
 twilio_runtime::impl_sid!(ServiceSid, "IS");
 
-/// The SID of an User: `US` followed by 32 hexadecimal digits.
+/// The SID of a User: `US` followed by 32 hexadecimal digits.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UserSid(String);
 

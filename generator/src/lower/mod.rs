@@ -52,6 +52,9 @@ impl From<Error> for Problem {
 
 type Lowered<T> = Result<T, Problem>;
 
+/// A lowered domain, its claims, its warnings and what its enums are of.
+type Lowered3 = (Domain, NameLock, Vec<Skipped>, BTreeMap<String, BTreeSet<String>>);
+
 /// Lowers parsed specs into the model of one crate, keeping every name that
 /// `lock` pins. Returns the model and the lock that pins its own names.
 ///
@@ -130,16 +133,19 @@ pub fn lower(specs: &[Spec], lock: &NameLock) -> Result<(Api, NameLock), Error> 
     let mut warnings = Vec::new();
     let mut lowered = BTreeMap::new();
     let mut claims = NameLock::new();
+    let mut concepts: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     for (module, input) in domains {
-        let (domain, domain_claims, domain_warnings) =
+        let (domain, domain_claims, domain_warnings, domain_concepts) =
             DomainLowering::new(specs, lock, &mut sid_uses, &mut skipped).lower(input)?;
         warnings.extend(domain_warnings);
         // A domain whose every operation was skipped has nothing to offer.
         if !domain.resources.is_empty() {
             claims.extend(domain_claims);
+            concepts.extend(domain_concepts.into_iter().map(|(name, c)| ((module.clone(), name), c)));
             lowered.insert(module, domain);
         }
     }
+    conversions(&mut lowered, &concepts);
     let taken: BTreeSet<&str> = lowered
         .values()
         .flat_map(|d| d.types.keys().chain(d.resources.values().map(|r| &r.rust_name)))
@@ -373,6 +379,8 @@ struct DomainLowering<'a, 'u> {
     /// Components being lowered, to box fields that close a cycle.
     in_progress: BTreeSet<String>,
     types: BTreeMap<String, TypeDef>,
+    /// The names of the fields and parameters each enum is used for.
+    concepts: BTreeMap<String, BTreeSet<String>>,
     /// How deep the schema being lowered sits.
     depth: usize,
 }
@@ -399,6 +407,7 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             components: BTreeMap::new(),
             in_progress: BTreeSet::new(),
             types: BTreeMap::new(),
+            concepts: BTreeMap::new(),
             depth: 0,
         }
     }
@@ -518,7 +527,7 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
         Ok(())
     }
 
-    fn lower(mut self, input: DomainInput<'a>) -> Result<(Domain, NameLock, Vec<Skipped>), Error> {
+    fn lower(mut self, input: DomainInput<'a>) -> Result<Lowered3, Error> {
         self.module = input.module.clone();
         let prefix = format!("{} ", self.module);
         let type_kinds = ["api", "type ", "node ", "op "];
@@ -566,7 +575,44 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             resources,
             types: self.types,
         };
-        Ok((domain, self.claims, self.warnings))
+        Ok((domain, self.claims, self.warnings, self.concepts))
+    }
+}
+
+/// Gives each enum the enums it converts from: those used at places of
+/// the same name whose values are among its own, or have its own among
+/// theirs (`chat_v2::BindingType`, `chat_v2::UserBindingType`,
+/// `conversations_v1::ServiceBindingType`). Conversions are total (a value
+/// one does not know travels as its text), so they go both ways.
+fn conversions(
+    domains: &mut BTreeMap<String, Domain>,
+    concepts: &BTreeMap<(String, String), BTreeSet<String>>,
+) {
+    let values =
+        |domains: &BTreeMap<String, Domain>, (module, name): &(String, String)| -> Option<BTreeSet<String>> {
+            match domains.get(module)?.types.get(name)? {
+                TypeDef::Enum(e) => Some(e.variants.iter().map(|v| v.value.clone()).collect()),
+                TypeDef::Struct(_) => None,
+            }
+        };
+    let mut pairs: Vec<((String, String), String)> = Vec::new();
+    for (a, a_concepts) in concepts {
+        for (b, b_concepts) in concepts {
+            if a == b || a_concepts.is_disjoint(b_concepts) {
+                continue;
+            }
+            let (Some(va), Some(vb)) = (values(domains, a), values(domains, b)) else { continue };
+            if !va.is_empty() && !vb.is_empty() && (va.is_subset(&vb) || vb.is_subset(&va)) {
+                pairs.push((a.clone(), format!("{}::{}", b.0, b.1)));
+            }
+        }
+    }
+    for ((module, name), from) in pairs {
+        if let Some(TypeDef::Enum(e)) = domains.get_mut(&module).and_then(|d| d.types.get_mut(&name)) {
+            if !e.from.contains(&from) {
+                e.from.push(from);
+            }
+        }
     }
 }
 

@@ -128,13 +128,11 @@ impl<'a> DomainLowering<'a, '_> {
         }
         params.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
 
-        // A first line of its own, then the spec's text, which Twilio often
-        // shares between every operation on a path.
+        // A first line of its own, then the operation's own text; the path's
+        // description documents its node, not each operation (Twilio shares
+        // one text between a list and its members).
         let mut doc = vec![summary_line(http_method, path)];
-        let mut text = docs::first_of([op.description.as_deref(), op.summary.as_deref()]);
-        if text.is_empty() {
-            text = path.item.description.as_deref().map(docs::lines).unwrap_or_default();
-        }
+        let text = docs::first_of([op.description.as_deref(), op.summary.as_deref()]);
         if !text.is_empty() {
             doc.push(String::new());
             doc.extend(text);
@@ -432,10 +430,7 @@ fn summary_line(method: HttpMethod, path: &PathInput<'_>) -> String {
     let (one, many) = nouns(path);
     let collection = path.segments.last().is_some_and(|s| s.literal().is_some())
         && twilio_ext(&path.item.extensions, "pathType").and_then(|v| v.as_str()) != Some("instance");
-    // `an` before a vowel sound: `an address`, `an upload`, but `a user`.
-    let vowel_sound = one.starts_with(['a', 'e', 'i', 'o'])
-        || (one.starts_with('u') && !["us", "uni", "ut", "ur", "uk"].iter().any(|p| one.starts_with(p)));
-    let article = if vowel_sound { "an" } else { "a" };
+    let article = docs::article(&one);
     match (method, collection) {
         (HttpMethod::Get, true) => format!("Lists the {many}."),
         (HttpMethod::Get, false) => format!("Fetches one {one}."),

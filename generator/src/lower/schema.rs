@@ -45,6 +45,11 @@ impl<'a> DomainLowering<'a, '_> {
                 }
                 if !values.is_empty() || !string.enumeration.is_empty() {
                     let name = self.type_name(spec, component, &owner, &schema_at, Some(&values))?;
+                    // What the values are of: the name of the field or parameter.
+                    self.concepts
+                        .entry(name.clone())
+                        .or_default()
+                        .insert(unraw(&snake(owner.field)).to_owned());
                     match self.types.get(&name) {
                         None => {
                             let spec_name = component.unwrap_or(owner.site);
@@ -282,6 +287,7 @@ impl<'a> DomainLowering<'a, '_> {
             name: schema.schema_data.title.clone().unwrap_or_else(|| spec_name.to_owned()),
             doc: docs::first_of([schema.schema_data.description.as_deref()]),
             variants,
+            from: Vec::new(),
         })
     }
 

@@ -168,6 +168,15 @@ impl<'a> DomainLowering<'a, '_> {
                     })
                     .filter(|d| !d.is_empty())
                     .unwrap_or_else(|| vec![format!("The `{name}` path parameter.")]);
+                // A "SID" the spec leaves free text: say what it takes.
+                let mut doc = doc;
+                if ty == TypeRef::String && name.ends_with("Sid") {
+                    doc.push(
+                        "Any text is taken here, not only a SID (Twilio takes an identity in some such places, \
+                         as Chat's `UserSid` does): it is sent percent-encoded as one path segment, and redacted in `Debug`."
+                            .to_owned(),
+                    );
+                }
                 identifiers.push(Param {
                     name: name.to_owned(),
                     rust_name,
@@ -206,7 +215,20 @@ impl<'a> DomainLowering<'a, '_> {
             let role = if own.is_some() { "" } else { ", on the way to the resources below it" };
             let mut doc =
                 vec![if is_instance { format!("One {one}{role}.") } else { format!("The {many}{role}.") }];
-            let text = own.and_then(|p| p.item.description.as_deref()).map(docs::lines).unwrap_or_default();
+            // Text a member shares with its collection documents the collection.
+            let described =
+                |p: &PathInput<'_>| p.item.description.as_deref().map(docs::lines).unwrap_or_default();
+            let collection_text = key
+                .rsplit_once('/')
+                .and_then(|(prefix, _)| drafts.get(prefix))
+                .and_then(|d| d.own_path)
+                .map(|i| described(&input.paths[i]));
+            let text = own.map(described).unwrap_or_default();
+            let text = if is_instance && draft.literal.is_none() && collection_text.as_ref() == Some(&text) {
+                Vec::new()
+            } else {
+                text
+            };
             if !text.is_empty() {
                 doc.push(String::new());
                 doc.extend(text);
