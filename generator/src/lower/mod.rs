@@ -690,7 +690,7 @@ fn op_key(method: &str, segments: &[Segment]) -> String {
     format!("{} {}", method.to_ascii_uppercase(), normalized(segments))
 }
 
-/// [`op_key`] of a lowered operation.
+/// The lock key of a lowered operation, as `op_key` spells it.
 pub fn op_key_of(op: &Operation) -> String {
     format!("{} {}", format!("{:?}", op.http_method).to_ascii_uppercase(), normalize_template(&op.path))
 }
