@@ -103,7 +103,8 @@ pub trait HttpClient: Send + Sync + fmt::Debug {
     fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
 }
 
-/// The default transport: reqwest with rustls, no redirects followed (so
+/// The default transport: reqwest with rustls (see the crate's TLS
+/// features), no redirects followed (so
 /// credentials never travel to another host).
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
@@ -113,13 +114,39 @@ pub struct ReqwestTransport {
 impl ReqwestTransport {
     /// A transport that gives up connecting after `connect_timeout`.
     pub fn new(connect_timeout: Duration) -> Result<Self, crate::Error> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
+        let builder =
+            reqwest::Client::builder().connect_timeout(connect_timeout).redirect(reqwest::redirect::Policy::none());
+        let client = with_tls(builder)?
             .build()
             .map_err(|e| crate::Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(ReqwestTransport { client })
     }
+}
+
+/// The `rustls` feature: rustls with the ring provider, configured as
+/// reqwest configures its own (the platform's verifier, TLS 1.2 and 1.3,
+/// HTTP/1.1 by ALPN), without installing a process-wide default provider.
+#[cfg(feature = "rustls")]
+fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, crate::Error> {
+    use std::sync::Arc;
+    let fail = |e: &dyn fmt::Display| crate::Error::Config(format!("cannot set up TLS: {e}"));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| fail(&e))?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| fail(&e))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(builder.tls_backend_preconfigured(config))
+}
+
+/// Without the `rustls` feature, reqwest's own TLS backend (aws-lc-rs or
+/// the platform's library), or none.
+#[cfg(not(feature = "rustls"))]
+fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, crate::Error> {
+    Ok(builder)
 }
 
 impl HttpClient for ReqwestTransport {
@@ -182,6 +209,38 @@ impl HttpClient for ReqwestTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The default TLS set-up builds without a process-wide provider and
+    /// really handshakes: a server that answers a ClientHello with
+    /// plain text is a TLS failure, not a panic and not a success.
+    #[tokio::test]
+    async fn https_goes_through_tls() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+        let port = listener.local_addr().expect("address").port();
+        let server = std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().expect("accepts");
+            let mut hello = [0u8; 5];
+            socket.read_exact(&mut hello).expect("reads");
+            let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+            hello
+        });
+        let transport = ReqwestTransport::new(Duration::from_secs(5)).expect("builds");
+        let request = HttpRequest {
+            method: Method::Get,
+            url: format!("https://127.0.0.1:{port}/").parse().expect("URL"),
+            log_url: String::new(),
+            max_body: 1024,
+            headers: Vec::new(),
+            body: None,
+            timeout: Duration::from_secs(5),
+        };
+        let result = transport.execute(request).await;
+        let hello = server.join().expect("server");
+        // A TLS record of type handshake (22), version 3.x.
+        assert_eq!((hello[0], hello[1]), (22, 3), "{hello:?}");
+        assert!(result.is_err(), "plain text accepted as TLS: {result:?}");
+    }
 
     #[test]
     fn response_debug_shows_the_body_length_not_the_body() {

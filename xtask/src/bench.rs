@@ -100,18 +100,24 @@ fn cargo_seconds(root: &Path, args: &[&str], target: Option<&Path>) -> Result<f6
     Ok(t.elapsed().as_secs_f64())
 }
 
-/// Seconds for a clean debug build of a user's program that depends on
-/// `twilio-bindings` with one TLS feature, in a scratch crate of its own
-/// under the target directory, pinned by the workspace's `Cargo.lock`.
-fn user_crate_build(root: &Path, features: &str) -> Result<f64, String> {
-    let dir = crate::target_dir(root).join(format!("bench-user-{features}"));
+/// A clean debug build of a user's program that depends on `twilio-bindings`
+/// with one TLS choice (`None`: the default features), in a scratch crate of
+/// its own under the target directory, pinned by the workspace's `Cargo.lock`:
+/// its seconds and the five crates that took longest (`cargo build --timings`).
+fn user_crate_build(root: &Path, feature: Option<&str>) -> Result<(f64, Vec<(String, f64)>), String> {
+    let label = feature.unwrap_or("default");
+    let dir = crate::target_dir(root).join(format!("bench-user-{label}"));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
     let bindings = root.join("generated").display().to_string().replace('\\', "/");
+    let features = match feature {
+        Some(feature) => format!(", default-features = false, features = [{feature:?}]"),
+        None => String::new(),
+    };
     let manifest = format!(
-        "[package]\nname = \"user-{features}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+        "[package]\nname = \"user-{label}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\n\
-         twilio-bindings = {{ path = {bindings:?}, default-features = false, features = [{features:?}] }}\n\
+         twilio-bindings = {{ path = {bindings:?}{features} }}\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n[workspace]\n"
     );
     let main = "#[tokio::main]\nasync fn main() -> Result<(), twilio_bindings::runtime::Error> {\n    \
@@ -122,9 +128,34 @@ fn user_crate_build(root: &Path, features: &str) -> Result<f64, String> {
     write(dir.join("Cargo.toml"), &manifest)?;
     write(dir.join("src/main.rs"), main)?;
     fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    let seconds = cargo_seconds(&dir, &["build", "-q"], Some(&dir.join("target")));
+    let target = dir.join("target");
+    let seconds = cargo_seconds(&dir, &["build", "-q", "--timings"], Some(&target));
+    let slowest = fs::read_to_string(target.join("cargo-timings/cargo-timing.html"))
+        .map(|html| slowest_units(&html, 5))
+        .unwrap_or_default();
     let _ = fs::remove_dir_all(&dir);
-    seconds
+    Ok((seconds?, slowest))
+}
+
+/// The `n` crates of a `cargo build --timings` report that took longest,
+/// each unit of a crate (its build script, its library) added up.
+fn slowest_units(html: &str, n: usize) -> Vec<(String, f64)> {
+    let Some(start) = html.find("const UNIT_DATA = ") else { return Vec::new() };
+    let data = &html[start + "const UNIT_DATA = ".len()..];
+    let Some(Ok(serde_json::Value::Array(units))) =
+        serde_json::Deserializer::from_str(data).into_iter::<serde_json::Value>().next()
+    else {
+        return Vec::new();
+    };
+    let mut crates: std::collections::BTreeMap<String, f64> = std::collections::BTreeMap::new();
+    for unit in &units {
+        let (Some(name), Some(duration)) = (unit["name"].as_str(), unit["duration"].as_f64()) else { continue };
+        *crates.entry(name.to_owned()).or_default() += duration;
+    }
+    let mut crates: Vec<(String, f64)> = crates.into_iter().collect();
+    crates.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    crates.truncate(n);
+    crates
 }
 
 /// The processes one contender runs for one piece of work, one after
@@ -429,14 +460,31 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
             median(own)
         );
         let _ = fs::remove_dir_all(&clean);
-        // A user's program, on its own, with each TLS feature (native-tls
-        // needs OpenSSL's headers: `libssl-dev` and `pkg-config` on Debian).
-        for feature in ["rustls", "native-tls"] {
-            let seconds = user_crate_build(root, feature)?;
-            let _ = writeln!(
-                out,
-                "| a user's program on `twilio-bindings` with `{feature}` (default features off), clean, debug | {seconds:.1} |"
-            );
+        // A user's program, on its own, with each TLS choice (native-tls
+        // needs OpenSSL's headers: `libssl-dev` and `pkg-config` on Debian;
+        // rustls-aws-lc needs CMake).
+        let _ = writeln!(
+            out,
+            "\n### A user's program on `twilio-bindings`, clean debug build, by TLS feature\n\n\
+             | features | seconds, wall | five slowest crates (seconds, `cargo build --timings`) |\n|---|---:|---|"
+        );
+        for feature in [None, Some("rustls-aws-lc"), Some("native-tls")] {
+            let what = match feature {
+                None => "default (`rustls`: rustls with ring)".to_owned(),
+                Some(feature) => format!("`{feature}` (default features off)"),
+            };
+            match user_crate_build(root, feature) {
+                Ok((seconds, slowest)) => {
+                    let slowest: Vec<String> =
+                        slowest.iter().map(|(name, s)| format!("{name} {s:.1}")).collect();
+                    let _ = writeln!(out, "| {what} | {seconds:.1} | {} |", slowest.join(", "));
+                }
+                // A missing system library or tool is a line, not the end of the run.
+                Err(e) => {
+                    let first = e.lines().find(|l| l.contains("error")).unwrap_or("the build failed");
+                    let _ = writeln!(out, "| {what} | not built | {} |", twilio_codegen::docs::plain(first));
+                }
+            }
         }
     }
     Ok(out)

@@ -486,6 +486,7 @@ fn scaffold(
          [features]\n\
          default = [\"rustls\"]\n\
          rustls = [\"twilio-runtime/rustls\"]\n\
+         rustls-aws-lc = [\"twilio-runtime/rustls-aws-lc\"]\n\
          native-tls = [\"twilio-runtime/native-tls\"]\n\
          tracing = [\"twilio-runtime/tracing\"]\n\
          test-util = [\"twilio-runtime/test-util\"]\n{workspace}"
