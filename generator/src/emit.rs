@@ -910,6 +910,13 @@ impl Emitter<'_> {
                     Some(quote! { #[serde(default, deserialize_with = "rt::lenient::optional_sid")] })
                 }
                 (TypeRef::Sid(_), false) => Some(quote! { #[serde(deserialize_with = "rt::lenient::sid")] }),
+                // Twilio's one date form without chrono's general parser.
+                (TypeRef::DateTime, true) if !f.boxed => {
+                    Some(quote! { #[serde(default, deserialize_with = "rt::dates::optional")] })
+                }
+                (TypeRef::DateTime, false) if !f.boxed => {
+                    Some(quote! { #[serde(deserialize_with = "rt::dates::required")] })
+                }
                 (_, true) => Some(quote! { #[serde(default)] }),
                 _ => None,
             };

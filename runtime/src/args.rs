@@ -164,4 +164,29 @@ mod tests {
         assert_eq!(take(None::<String>), Vec::<String>::new());
         assert_eq!(take(&[String::from("a"), String::from("b")][..]), ["a", "b"]);
     }
+
+    type TestSid = crate::sid::tests::TestSid;
+
+    /// The SIDs given, each as text or the error's problem.
+    fn sids(values: impl OneOrMany<Checked<TestSid>>) -> Vec<String> {
+        let shown = |v: Checked<TestSid>| v.map_or_else(|e| format!("{:?}", e.problem), |s| s.to_string());
+        values.into_vec().into_iter().map(shown).collect()
+    }
+
+    #[test]
+    fn sid_lists_take_sids_and_text_checked_one_by_one() {
+        let (a, b) = ("BS0123456789abcdef0123456789abcdef", "BSabcdef0123456789abcdef0123456789");
+        let sid = |s: &str| TestSid::new(s).expect("valid");
+        assert_eq!(sids(sid(a)), [a]);
+        assert_eq!(sids([sid(a), sid(b)]), [a, b]);
+        assert_eq!(sids(vec![sid(a), sid(b)]), [a, b]);
+        assert_eq!(sids(a), [a]);
+        assert_eq!(sids(String::from(b)), [b]);
+        assert_eq!(sids([a, b]), [a, b]);
+        assert_eq!(sids(vec![b, a]), [b, a]);
+        // Text that is no SID stays in its place, as the problem it has.
+        assert_eq!(sids(["BS1", a]), ["Length", a]);
+        assert_eq!(sids(vec![a, "XX0123456789abcdef0123456789abcdef"]), [a, "Prefix"]);
+        assert_eq!(sids(String::from("BS1")), ["Length"]);
+    }
 }

@@ -100,11 +100,24 @@ macro_rules! string_enum {
 
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as $crate::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(match value.as_str() {
-                    $( $value => $name::$variant, )*
-                    _ => $name::Unknown($crate::UnknownValue::from_server(value)),
-                })
+                // Known values from borrowed text: only an unknown one is copied.
+                struct Wire;
+                impl $crate::serde::de::Visitor<'_> for Wire {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: $crate::serde::de::Error>(self, value: &str) -> Result<$name, E> {
+                        Ok($name::from_wire(value))
+                    }
+                    fn visit_string<E: $crate::serde::de::Error>(self, value: String) -> Result<$name, E> {
+                        Ok(match value.as_str() {
+                            $( $value => $name::$variant, )*
+                            _ => $name::Unknown($crate::UnknownValue::from_server(value)),
+                        })
+                    }
+                }
+                deserializer.deserialize_str(Wire)
             }
         }
 
@@ -193,6 +206,21 @@ mod tests {
         assert_eq!("fcm".parse::<Kind>(), Ok(Kind::Fcm));
         let error = "twilsock".parse::<Kind>().err().map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(error, "\"twilsock\" is not a known Kind (known: apn, fcm)");
+    }
+
+    #[test]
+    fn decodes_from_borrowed_escaped_and_owned_text() {
+        let escaped: Vec<Kind> = serde_json::from_str(r#"["\u0061pn","tw\u0069lsock"]"#).expect("decodes");
+        assert_eq!(escaped, [Kind::Apn, Kind::Unknown(UnknownValue::from_server("twilsock".to_owned()))]);
+        // From a `Value`, serde hands over owned strings.
+        let owned: Vec<Kind> =
+            serde_json::from_value(serde_json::json!(["fcm", "twilsock"])).expect("decodes");
+        assert_eq!(owned[0], Kind::Fcm);
+        assert_eq!(owned[1].as_str(), "twilsock");
+        let error = serde_json::from_str::<Kind>("7").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("expected a string"), "{error}");
+        let error = serde_json::from_value::<Kind>(serde_json::json!(7)).err().map(|e| e.to_string());
+        assert!(error.unwrap_or_default().contains("expected a string"));
     }
 
     #[test]

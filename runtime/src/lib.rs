@@ -13,6 +13,7 @@
 
 mod args;
 mod client;
+pub mod dates;
 mod enums;
 mod error;
 mod page;

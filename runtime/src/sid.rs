@@ -245,7 +245,7 @@ macro_rules! impl_sid {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     /// A test SID.
     #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub struct TestSid(String);

@@ -114,8 +114,9 @@ pub struct ReqwestTransport {
 impl ReqwestTransport {
     /// A transport that gives up connecting after `connect_timeout`.
     pub fn new(connect_timeout: Duration) -> Result<Self, crate::Error> {
-        let builder =
-            reqwest::Client::builder().connect_timeout(connect_timeout).redirect(reqwest::redirect::Policy::none());
+        let builder = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .redirect(reqwest::redirect::Policy::none());
         let client = with_tls(builder)?
             .build()
             .map_err(|e| crate::Error::Config(format!("cannot build the HTTP client: {e}")))?;

@@ -11,12 +11,14 @@
 //! benchmark, not a test: it asserts nothing. `--profile stream|hand N` lists
 //! N times one way only, for a profiler.
 
-use std::sync::Arc;
+// Not every helper is used by every bench.
+#[allow(dead_code)]
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::{hand_loop, median, peak_rss_kib};
 use futures_util::StreamExt;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 use twilio_bindings::chat_v2::Binding;
 use twilio_bindings::runtime::Client as Runtime;
 use twilio_bindings::sid::{BindingSid, ServiceSid};
@@ -25,111 +27,16 @@ use twilio_bindings::{Client, Credentials, RetryPolicy};
 const SERVICE: &str = "IS0123456789abcdef0123456789abcdef";
 const PAGE_SIZE: usize = 100;
 
-/// Serves `pages` pages of bindings on 127.0.0.1, keep-alive, forever, from
-/// a runtime of its own (one thread, or a worker per core when `workers`),
-/// so that the client's runtime runs only the client. The responses are
-/// rendered once, before serving: the server only copies bytes, so what is
-/// measured is the client.
+/// Serves `pages` pages of bindings of `SERVICE` (see `common::serve`).
 fn serve(pages: usize, workers: bool) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
-    listener.set_nonblocking(true).expect("non-blocking");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let rendered: Arc<Vec<Vec<u8>>> =
-        Arc::new((0..pages).map(|n| response(&page(&base, n, pages))).collect());
-    let single = Arc::new(response(&binding(0).to_string().into_bytes()));
-    let runtime = if workers {
-        tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime")
-    } else {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
-    };
-    std::thread::spawn(move || {
-        runtime.block_on(async move {
-            let listener = TcpListener::from_std(listener).expect("tokio listener");
-            loop {
-                let Ok((mut socket, _)) = listener.accept().await else { return };
-                let (rendered, single) = (rendered.clone(), single.clone());
-                let _ = socket.set_nodelay(true);
-                tokio::spawn(async move {
-                    let mut buffer = Vec::with_capacity(4096);
-                    let mut chunk = [0u8; 4096];
-                    loop {
-                        let head_end = loop {
-                            if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                                break i + 4;
-                            }
-                            match socket.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                            }
-                        };
-                        let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-                        buffer.drain(..head_end);
-                        let target = head.split_whitespace().nth(1).unwrap_or("/");
-                        let response: &[u8] = if target.contains("/Bindings/") {
-                            &single
-                        } else {
-                            let n = target
-                                .split(['?', '&'])
-                                .find_map(|p| p.strip_prefix("Page="))
-                                .and_then(|v| v.parse::<usize>().ok())
-                                .unwrap_or(0);
-                            &rendered[n.min(rendered.len() - 1)]
-                        };
-                        if socket.write_all(response).await.is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-        })
-    });
-    base
-}
-
-/// A whole HTTP response around `body`.
-fn response(body: &[u8]) -> Vec<u8> {
-    let mut response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    response.extend_from_slice(body);
-    response
-}
-
-fn binding(i: usize) -> serde_json::Value {
-    let sid = format!("BS{i:032x}");
-    serde_json::json!({
-        "sid": sid, "account_sid": "AC0123456789abcdef0123456789abcdef", "service_sid": SERVICE,
-        "date_created": "2016-10-21T11:37:03Z", "date_updated": "2016-10-21T11:37:03Z",
-        "endpoint": format!("endpoint-{i}"), "identity": format!("user-{}", i % 997), "binding_type": "apn",
-        "credential_sid": "CR0123456789abcdef0123456789abcdef",
-        "message_types": ["removed_from_channel", "new_message", "added_to_channel", "invited_to_channel"],
-        "url": format!("https://chat.twilio.com/v2/Services/{SERVICE}/Bindings/{sid}"),
-        "links": {"user": format!("https://chat.twilio.com/v2/Services/{SERVICE}/Users/user-{}", i % 997)}
+    common::serve(workers, |base| common::Rendered {
+        lists: vec![(common::list_path(SERVICE), common::pages(base, SERVICE, pages, PAGE_SIZE))],
+        single: common::response(common::binding(SERVICE, 0).to_string().as_bytes()),
     })
-}
-
-fn page(base: &str, n: usize, pages: usize) -> Vec<u8> {
-    let url = |n: usize| {
-        format!("{base}/v2/Services/{SERVICE}/Bindings?PageSize={PAGE_SIZE}&Page={n}&PageToken=PT{n}")
-    };
-    let items: Vec<_> = (0..PAGE_SIZE).map(|i| binding(n * PAGE_SIZE + i)).collect();
-    serde_json::json!({
-        "bindings": items,
-        "meta": {
-            "page": n, "page_size": PAGE_SIZE, "key": "bindings",
-            "first_page_url": url(0), "url": url(n),
-            "previous_page_url": if n == 0 { None } else { Some(url(n - 1)) },
-            "next_page_url": if n + 1 < pages { Some(url(n + 1)) } else { None },
-        }
-    })
-    .to_string()
-    .into_bytes()
 }
 
 fn client(base: &str) -> Client {
-    let core = Runtime::builder(Credentials::auth_token("AC0123456789abcdef0123456789abcdef", "token"))
+    let core = Runtime::builder(Credentials::auth_token(common::ACCOUNT, "token"))
         .base_url(base)
         .expect("base URL")
         .retry(RetryPolicy { max_retries: 0, ..RetryPolicy::default() })
@@ -149,49 +56,8 @@ async fn generated_stream(client: &Client) -> usize {
     count
 }
 
-#[derive(serde::Deserialize)]
-struct HandPage {
-    bindings: Vec<Binding>,
-    meta: HandMeta,
-}
-
-#[derive(serde::Deserialize)]
-struct HandMeta {
-    next_page_url: Option<String>,
-}
-
 async fn hand_written(http: &reqwest::Client, base: &str) -> usize {
-    let mut url = Some(format!("{base}/v2/Services/{SERVICE}/Bindings?PageSize={PAGE_SIZE}"));
-    let mut count = 0;
-    while let Some(next) = url.take() {
-        let bytes = http
-            .get(&next)
-            .basic_auth("AC0123456789abcdef0123456789abcdef", Some("token"))
-            .send()
-            .await
-            .expect("sent")
-            .bytes()
-            .await
-            .expect("body");
-        let page: HandPage = serde_json::from_slice(&bytes).expect("decodes");
-        count += page.bindings.len();
-        std::hint::black_box(page.bindings);
-        url = page.meta.next_page_url;
-    }
-    count
-}
-
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(str::to_owned))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        .unwrap_or(0)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+    hand_loop::<Binding>(http, format!("{base}/v2/Services/{SERVICE}/Bindings?PageSize={PAGE_SIZE}")).await
 }
 
 /// In a child process: list `pages` pages one way and print the items, the

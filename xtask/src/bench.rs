@@ -149,7 +149,9 @@ fn slowest_units(html: &str, n: usize) -> Vec<(String, f64)> {
     };
     let mut crates: std::collections::BTreeMap<String, f64> = std::collections::BTreeMap::new();
     for unit in &units {
-        let (Some(name), Some(duration)) = (unit["name"].as_str(), unit["duration"].as_f64()) else { continue };
+        let (Some(name), Some(duration)) = (unit["name"].as_str(), unit["duration"].as_f64()) else {
+            continue;
+        };
         *crates.entry(name.to_owned()).or_default() += duration;
     }
     let mut crates: Vec<(String, f64)> = crates.into_iter().collect();

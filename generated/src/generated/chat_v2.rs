@@ -765,10 +765,10 @@ pub struct Binding {
     #[serde(default, deserialize_with = "rt::lenient::optional_sid")]
     pub service_sid: Option<ServiceSid>,
     /// The date and time in GMT when the resource was created specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rt::dates::optional")]
     pub date_created: Option<rt::DateTime>,
     /// The date and time in GMT when the resource was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rt::dates::optional")]
     pub date_updated: Option<rt::DateTime>,
     /// The unique endpoint identifier for the Binding. The format of this value depends on the `binding_type`.
     #[serde(default)]
@@ -851,10 +851,10 @@ pub struct UserBinding {
     #[serde(default, deserialize_with = "rt::lenient::optional_sid")]
     pub service_sid: Option<ServiceSid>,
     /// The date and time in GMT when the resource was created specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rt::dates::optional")]
     pub date_created: Option<rt::DateTime>,
     /// The date and time in GMT when the resource was last updated specified in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rt::dates::optional")]
     pub date_updated: Option<rt::DateTime>,
     /// The unique endpoint identifier for the User Binding. The format of the value depends on the `binding_type`.
     #[serde(default)]

@@ -387,10 +387,10 @@ pub struct ServiceBinding {
     #[serde(default, deserialize_with = "rt::lenient::optional_sid")]
     pub credential_sid: Option<CredentialSid>,
     /// The date that this resource was created.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rt::dates::optional")]
     pub date_created: Option<rt::DateTime>,
     /// The date that this resource was last updated.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rt::dates::optional")]
     pub date_updated: Option<rt::DateTime>,
     /// The unique endpoint identifier for the Binding. The format of this value depends on the `binding_type`.
     #[serde(default)]
