@@ -304,6 +304,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn no_answer_in_time_and_failed_connections_may_succeed_later() {
+        assert!(Error::Timeout(Duration::from_secs(1)).is_retryable());
+        assert!(Error::Transport("connection refused".into()).is_retryable());
+        assert!(!Error::Config("bad".to_owned()).is_retryable());
+    }
+
+    #[test]
     fn every_quoted_value_is_redacted() {
         assert_eq!(
             redact_quoted(r#"invalid type: string "alice", expected "x y" at line 1"#),

@@ -122,6 +122,21 @@ mod tests {
     const WORDS: &[&str] = &["v2", "Services", "Users", "Bindings"];
 
     #[test]
+    fn boxed_and_listed_urls_are_cut_too() {
+        let url = "https://chat.twilio.com/v2/Users/alice".to_owned();
+        let boxed: Box<String> = Box::new(url.clone());
+        assert_eq!(
+            format!("{:?}", ShownUrls(&boxed, WORDS)),
+            r#""https://chat.twilio.com/v2/Users/[redacted]""#
+        );
+        let list = vec![url.clone(), url];
+        assert_eq!(
+            format!("{:?}", ShownUrls(&list, WORDS)),
+            r#"["https://chat.twilio.com/v2/Users/[redacted]", "https://chat.twilio.com/v2/Users/[redacted]"]"#
+        );
+    }
+
+    #[test]
     fn only_sids_and_path_words_show() {
         let cases = [
             (

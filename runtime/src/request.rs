@@ -550,6 +550,43 @@ impl ParamValue for BTreeMap<String, serde_json::Value> {
 mod tests {
     use super::*;
 
+    use crate::sid::{Checked, Sid};
+    type TestSid = crate::sid::tests::TestSid;
+    const GOOD: &str = "BS0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn a_sid_that_did_not_check_is_the_requests_problem_wherever_it_is() {
+        let bad = || TestSid::parse("BS1".to_owned());
+        let good = || TestSid::parse(GOOD.to_owned());
+        let problem = |fill: &dyn Fn(&mut Request)| {
+            let mut request = Request::new(Method::Get, "https://chat.twilio.com/");
+            fill(&mut request);
+            request.problem().map(ToString::to_string)
+        };
+        let short = Some(
+            "invalid TestSid: wrong length (3 characters given); expected `BS` followed by 32 hexadecimal digits"
+                .to_owned(),
+        );
+        assert_eq!(problem(&|r| r.query("Sid", &bad())), short);
+        assert_eq!(problem(&|r| r.query("Sid", &&bad())), short, "through a reference");
+        assert_eq!(problem(&|r| r.query("Sid", &Some(bad()))), short, "in an Option");
+        assert_eq!(problem(&|r| r.query("Sid", &vec![good(), bad()])), short, "in a list");
+        assert_eq!(problem(&|r| r.push_path_param(&bad())), short, "in the path");
+        assert_eq!(problem(&|r| r.query("Sid", &vec![good()])), None);
+        assert_eq!(problem(&|r| r.query("Sid", &None::<Checked<TestSid>>)), None);
+        // The first problem is kept.
+        let first = problem(&|r| {
+            r.query("A", &TestSid::parse("XX0123456789abcdef0123456789abcdef".to_owned()));
+            r.query("B", &bad());
+        });
+        assert!(first.is_some_and(|p| p.contains("wrong prefix")), "the first");
+        let invalid = problem(&|r| {
+            r.invalid("PageSize must be at least 1");
+            r.query("B", &bad());
+        });
+        assert_eq!(invalid.as_deref(), Some("PageSize must be at least 1"));
+    }
+
     #[test]
     fn path_parameters_stay_in_their_segment() {
         let cases = [

@@ -117,7 +117,11 @@ impl ReqwestTransport {
         let builder = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .redirect(reqwest::redirect::Policy::none());
-        let client = with_tls(builder)?
+        // Without the `rustls` feature, reqwest's own TLS backend (aws-lc-rs
+        // or the platform's library), or none.
+        #[cfg(feature = "rustls")]
+        let builder = with_ring(builder)?;
+        let client = builder
             .build()
             .map_err(|e| crate::Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(ReqwestTransport { client })
@@ -128,7 +132,7 @@ impl ReqwestTransport {
 /// reqwest configures its own (the platform's verifier, TLS 1.2 and 1.3,
 /// HTTP/1.1 by ALPN), without installing a process-wide default provider.
 #[cfg(feature = "rustls")]
-fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, crate::Error> {
+fn with_ring(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, crate::Error> {
     use std::sync::Arc;
     let fail = |e: &dyn fmt::Display| crate::Error::Config(format!("cannot set up TLS: {e}"));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -141,13 +145,6 @@ fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, c
         .with_no_client_auth();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(builder.tls_backend_preconfigured(config))
-}
-
-/// Without the `rustls` feature, reqwest's own TLS backend (aws-lc-rs or
-/// the platform's library), or none.
-#[cfg(not(feature = "rustls"))]
-fn with_tls(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, crate::Error> {
-    Ok(builder)
 }
 
 impl HttpClient for ReqwestTransport {
@@ -214,6 +211,7 @@ mod tests {
     /// The default TLS set-up builds without a process-wide provider and
     /// really handshakes: a server that answers a ClientHello with
     /// plain text is a TLS failure, not a panic and not a success.
+    #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
     #[tokio::test]
     async fn https_goes_through_tls() {
         use std::io::{Read, Write};

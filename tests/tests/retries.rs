@@ -210,6 +210,42 @@ async fn a_wait_past_the_budget_fails_at_once_with_the_wait() {
     assert!(!error.is_retryable());
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_wait_of_exactly_the_budget_left_does_not_fit() {
+    // The wait would end at the deadline itself, leaving no time to try.
+    let budget =
+        RetryPolicy { max_elapsed: Some(Duration::from_secs(5)), ..retry(3, Duration::ZERO, Duration::ZERO) };
+    let transport = Scripted::new(vec![Ok(response(503, &[("retry-after", "5")]))]);
+    let error =
+        scripted_client(transport.clone(), budget).execute(&request(Method::Get)).await.expect_err("no time");
+    assert_eq!((transport.attempts(), error.retry_after()), (1, Some(Duration::from_secs(5))));
+    let transport = Scripted::new(vec![Ok(response(503, &[("retry-after", "4")]))]);
+    scripted_client(transport.clone(), budget).execute(&request(Method::Get)).await.expect("4 s fit");
+    assert_eq!(transport.attempts(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_timeout_names_the_shorter_of_the_budget_and_the_attempt_timeout() {
+    let timed_out = |budget: Option<u64>, attempt: u64| async move {
+        let policy = RetryPolicy { max_elapsed: budget.map(Duration::from_secs), ..RetryPolicy::none() };
+        let client = Client::builder(Credentials::auth_token("AC1", TOKEN))
+            .base_url("http://127.0.0.1:9")
+            .expect("valid")
+            .retry(policy)
+            .timeout(Duration::from_secs(attempt))
+            .transport(Scripted::new(vec![Err(TransportError::Timeout)]))
+            .build()
+            .expect("builds");
+        match client.execute(&request(Method::Get)).await {
+            Err(twilio_runtime::Error::Timeout(after)) => after.as_secs(),
+            other => panic!("not a timeout: {other:?}"),
+        }
+    };
+    assert_eq!(timed_out(Some(2), 30).await, 2, "the budget is shorter");
+    assert_eq!(timed_out(Some(60), 30).await, 30, "the attempt's timeout is shorter");
+    assert_eq!(timed_out(None, 30).await, 30, "no budget");
+}
+
 #[tokio::test]
 async fn kept_error_bodies_are_cut_to_4_kib() {
     let big = "x".repeat(10_000);
