@@ -616,7 +616,7 @@ impl Client {
                     Err(Error::Api(Box::new(error)))
                 }
                 Err(TransportError::Timeout) => {
-                    Err(Error::Timeout(retry.max_elapsed.filter(|b| *b < timeout).unwrap_or(timeout)))
+                    Err(Error::Timeout(retry.max_elapsed.map_or(timeout, |b| b.min(timeout))))
                 }
                 Err(TransportError::TooLarge) => Err(Error::ResponseTooLarge { limit: self.inner.max_body }),
                 Err(TransportError::Connect(e) | TransportError::Other(e)) => Err(Error::Transport(e)),

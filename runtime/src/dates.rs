@@ -125,6 +125,24 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_path_reads_twilios_form_itself() {
+        // What `parse` gives is chrono's either way; this pins that the
+        // common form does not fall through to chrono.
+        let at = |text: &str| utc_seconds(text.as_bytes()).map(|d| d.to_rfc3339());
+        assert_eq!(at("2016-10-21T11:37:03Z").as_deref(), Some("2016-10-21T11:37:03+00:00"));
+        assert_eq!(at("1999-01-09T05:06:07Z").as_deref(), Some("1999-01-09T05:06:07+00:00"));
+        assert_eq!(at("2024-02-29T23:59:59Z").as_deref(), Some("2024-02-29T23:59:59+00:00"));
+        for other in [
+            "2016-10-21T11:37:03+00:00",
+            "2016-12-31T23:59:60Z",
+            "2023-02-29T12:00:00Z",
+            "2016-1a-21T11:37:03Z",
+        ] {
+            assert_eq!(at(other), None, "{other}: chrono decides");
+        }
+    }
+
+    #[test]
     fn fields_decode_null_absent_and_text() {
         #[derive(serde::Deserialize)]
         struct Item {
@@ -143,8 +161,13 @@ mod tests {
         assert!(item.created.is_none());
         let item: Item = serde_json::from_str(r#"{"updated": "2016-10-21T11:37:04Z"}"#).expect("absent");
         assert!(item.created.is_none());
-        for bad in [r#"{"created": 7, "updated": "2016-10-21T11:37:04Z"}"#, r#"{"updated": "yesterday"}"#] {
-            assert!(serde_json::from_str::<Item>(bad).is_err(), "{bad}");
+        for (bad, says) in [
+            (r#"{"created": 7, "updated": "2016-10-21T11:37:04Z"}"#, "expected an RFC 3339 date-time"),
+            (r#"{"updated": 7}"#, "expected an RFC 3339 date-time"),
+            (r#"{"updated": "yesterday"}"#, "input contains invalid characters"),
+        ] {
+            let error = serde_json::from_str::<Item>(bad).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(error.contains(says), "{bad}: {error}");
         }
     }
 }
