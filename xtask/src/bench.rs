@@ -464,7 +464,7 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
         let _ = fs::remove_dir_all(&clean);
         // A user's program, on its own, with each TLS choice (native-tls
         // needs OpenSSL's headers: `libssl-dev` and `pkg-config` on Debian;
-        // rustls-aws-lc needs CMake).
+        // rustls-aws-lc builds aws-lc-sys, a large C library).
         let _ = writeln!(
             out,
             "\n### A user's program on `twilio-bindings`, clean debug build, by TLS feature\n\n\
@@ -492,7 +492,7 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
             out,
             "\nGoal (issue 23): the default at most 40 s. Until this round the default was reqwest's \
              rustls with aws-lc-rs (the `rustls-aws-lc` row; 64.0 s then, against 42.4 s for \
-             `native-tls`): aws-lc-sys is a C library built with CMake. The default now takes \
+             `native-tls`): aws-lc-sys is a large C library. The default now takes \
              ring, whose C and assembly are small, with the same verifier and protocol versions."
         );
     }

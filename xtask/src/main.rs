@@ -535,7 +535,7 @@ depends only on `twilio-runtime`, which depends on:
 | crate | why |
 |---|---|
 | reqwest (`rustls-no-provider`, no default features) | HTTP client behind the `HttpClient` trait |
-| rustls (`ring`), rustls-platform-verifier | TLS with the ring provider and the platform's certificate checks, configured by the runtime: no system OpenSSL and no aws-lc-sys C/CMake build (feature `rustls`, the default) |
+| rustls (`ring`), rustls-platform-verifier | TLS with the ring provider and the platform's certificate checks, configured by the runtime: no system OpenSSL and no build of aws-lc-sys's C (feature `rustls`, the default) |
 | tokio (`time`) | sleeping between retries; reqwest's runtime |
 | serde, serde_json | decoding responses, JSON bodies |
 | futures-core, futures-util | the `Stream` of items across pages |
