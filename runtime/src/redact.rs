@@ -42,6 +42,12 @@ impl UrlText for String {
     }
 }
 
+impl UrlText for url::Url {
+    fn show(&self, words: &'static [&'static str], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.as_str().show(words, f)
+    }
+}
+
 impl<T: UrlText> UrlText for Option<T> {
     fn show(&self, words: &'static [&'static str], f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -128,6 +134,11 @@ mod tests {
         assert_eq!(
             format!("{:?}", ShownUrls(&boxed, WORDS)),
             r#""https://chat.twilio.com/v2/Users/[redacted]""#
+        );
+        let parsed: Vec<url::Url> = vec![url.parse().expect("a URL")];
+        assert_eq!(
+            format!("{:?}", ShownUrls(&parsed, WORDS)),
+            r#"["https://chat.twilio.com/v2/Users/[redacted]"]"#
         );
         let list = vec![url.clone(), url];
         assert_eq!(
