@@ -270,6 +270,23 @@ pub fn spelling(value: &str) -> String {
     }
 }
 
+/// [`invented_numbers`] of a generation: numbers in an `operationId` (which
+/// the lock no longer keys on) explain the names taken from it.
+pub fn invented_numbers_in(output: &crate::Output) -> Vec<(String, String)> {
+    let mut lock = output.names.clone();
+    for domain in output.api.domains.values() {
+        for op in domain.resources.values().flat_map(|r| &r.operations) {
+            for name in [&op.builder_name, &op.method_name] {
+                lock.entry(format!("{} operationId {}", domain.module, op.operation_id))
+                    .or_insert(name.clone());
+                lock.entry(format!("{} operationId {} {name}", domain.module, op.operation_id))
+                    .or_insert(name.clone());
+            }
+        }
+    }
+    invented_numbers(&lock).into_iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
 /// The names in `lock` that hold a number no key naming them does
 /// (`Binding2` for `type schema binding`): there should be none.
 pub fn invented_numbers(lock: &NameLock) -> Vec<(&String, &String)> {
@@ -342,6 +359,7 @@ const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 /// What `key` (without its module) must hold, or why it is no key this
 /// generator writes.
 fn expected(rest: &str) -> Result<Expect, &'static str> {
+    // A wire name comes last and is spec text: it may hold spaces.
     let words: Vec<&str> = rest.split(' ').collect();
     let path = |p: &str| p.starts_with('/') && !p.contains(char::is_whitespace);
     let op = |m: &str, p: &str| METHODS.contains(&m) && path(p);
@@ -350,18 +368,22 @@ fn expected(rest: &str) -> Result<Expect, &'static str> {
         ["api"] => Ok(Expect::Type),
         ["node", p, "accessor"] if path(p) => Ok(Expect::Value),
         ["node", p, "type"] if path(p) => Ok(Expect::Type),
-        ["path", p, _] if path(p) => Ok(Expect::Value),
+        ["path", p, wire @ ..] if path(p) && !wire.is_empty() => Ok(Expect::Value),
         ["op", m, p, "method"] if op(m, p) => Ok(Expect::Value),
         ["op", m, p, "builder" | "required"] if op(m, p) => Ok(Expect::Type),
-        ["param", m, p, pl, _] if op(m, p) && place(pl) => Ok(Expect::Value),
-        ["field", _, _] => Ok(Expect::Value),
+        ["param", m, p, pl, wire @ ..] if op(m, p) && place(pl) && !wire.is_empty() => Ok(Expect::Value),
+        ["field", _, wire @ ..] if !wire.is_empty() => Ok(Expect::Value),
         ["variant", _, ..] if words.len() >= 3 => Ok(Expect::Variant),
         ["type", "schema", _] => Ok(Expect::Type),
-        ["type", "field", _, _] => Ok(Expect::Type),
-        ["type", "param", m, p, pl, _] if op(m, p) && place(pl) => Ok(Expect::Type),
+        ["type", "field", _, wire @ ..] if !wire.is_empty() => Ok(Expect::Type),
+        ["type", "param", m, p, pl, wire @ ..] if op(m, p) && place(pl) && !wire.is_empty() => {
+            Ok(Expect::Type)
+        }
         ["type", "response" | "item" | "body", m, p] if op(m, p) => Ok(Expect::Type),
-        ["pii", "field", _, _] => Ok(Expect::Mark),
-        ["pii", "param", m, p, pl, _] if op(m, p) && place(pl) => Ok(Expect::Mark),
+        ["pii", "field", _, wire @ ..] if !wire.is_empty() => Ok(Expect::Mark),
+        ["pii", "param", m, p, pl, wire @ ..] if op(m, p) && place(pl) && !wire.is_empty() => {
+            Ok(Expect::Mark)
+        }
         ["op" | "param" | "type", ..] => {
             Err("not a key this generator writes (an older lock keyed by operationId?)")
         }
@@ -556,6 +578,11 @@ mod tests {
             ("chat_v2 pii field Binding identity", "personal"),
             ("chat_v2 pii param GET /v2/Services/{}/Bindings query Identity", "released"),
             ("sid BS", "BindingSid"),
+            // Wire names are spec text: spaces, markup and newlines included.
+            ("api_v1 field Thing a <img src=x onerror=alert(1)>", "a_img_src_x"),
+            ("api_v1 field Thing tick`name\n```", "tick_name"),
+            ("api_v1 pii field Thing a b", "personal"),
+            ("api_v1 param GET /v1/Things query Odd Name", "odd_name"),
         ]
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

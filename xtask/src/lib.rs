@@ -409,7 +409,7 @@ pub fn write_output(
             .iter()
             .map(|s| format!("{}: at {}: warning: {}", s.file, s.pointer, s.reason))
             .collect(),
-        invented: twilio_codegen::naming::invented_numbers(&output.names)
+        invented: twilio_codegen::naming::invented_numbers_in(output)
             .into_iter()
             .map(|(key, name)| format!("{key} = {name}"))
             .collect(),
