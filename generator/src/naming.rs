@@ -374,7 +374,7 @@ fn expected(rest: &str) -> Result<Expect, &'static str> {
         ["param", m, p, pl, wire @ ..] if op(m, p) && place(pl) && !wire.is_empty() => Ok(Expect::Value),
         ["field", _, wire @ ..] if !wire.is_empty() => Ok(Expect::Value),
         ["variant", _, ..] if words.len() >= 3 => Ok(Expect::Variant),
-        ["type", "schema", _] => Ok(Expect::Type),
+        ["type", "schema", name @ ..] if !name.is_empty() => Ok(Expect::Type),
         ["type", "field", _, wire @ ..] if !wire.is_empty() => Ok(Expect::Type),
         ["type", "param", m, p, pl, wire @ ..] if op(m, p) && place(pl) && !wire.is_empty() => {
             Ok(Expect::Type)
@@ -582,6 +582,7 @@ mod tests {
             ("api_v1 field Thing a <img src=x onerror=alert(1)>", "a_img_src_x"),
             ("api_v1 field Thing tick`name\n```", "tick_name"),
             ("api_v1 pii field Thing a b", "personal"),
+            ("api_v1 type schema thing <b> `x` y", "ThingBXY"),
             ("api_v1 param GET /v1/Things query Odd Name", "odd_name"),
         ]
         .iter()
