@@ -277,10 +277,10 @@ pub fn invented_numbers_in(output: &crate::Output) -> Vec<(String, String)> {
     for domain in output.api.domains.values() {
         for op in domain.resources.values().flat_map(|r| &r.operations) {
             for name in [&op.builder_name, &op.method_name] {
-                lock.entry(format!("{} operationId {}", domain.module, op.operation_id))
-                    .or_insert(name.clone());
-                lock.entry(format!("{} operationId {} {name}", domain.module, op.operation_id))
-                    .or_insert(name.clone());
+                lock.insert(
+                    format!("{} operationId {} {name}", domain.module, op.operation_id),
+                    name.clone(),
+                );
             }
         }
     }
@@ -359,7 +359,8 @@ const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 /// What `key` (without its module) must hold, or why it is no key this
 /// generator writes.
 fn expected(rest: &str) -> Result<Expect, &'static str> {
-    // A wire name comes last and is spec text: it may hold spaces.
+    // A wire name comes last and is spec text: it may hold spaces, so it is
+    // one word or more (`_, ..`).
     let words: Vec<&str> = rest.split(' ').collect();
     let path = |p: &str| p.starts_with('/') && !p.contains(char::is_whitespace);
     let op = |m: &str, p: &str| METHODS.contains(&m) && path(p);
@@ -368,22 +369,18 @@ fn expected(rest: &str) -> Result<Expect, &'static str> {
         ["api"] => Ok(Expect::Type),
         ["node", p, "accessor"] if path(p) => Ok(Expect::Value),
         ["node", p, "type"] if path(p) => Ok(Expect::Type),
-        ["path", p, wire @ ..] if path(p) && !wire.is_empty() => Ok(Expect::Value),
+        ["path", p, _, ..] if path(p) => Ok(Expect::Value),
         ["op", m, p, "method"] if op(m, p) => Ok(Expect::Value),
         ["op", m, p, "builder" | "required"] if op(m, p) => Ok(Expect::Type),
-        ["param", m, p, pl, wire @ ..] if op(m, p) && place(pl) && !wire.is_empty() => Ok(Expect::Value),
-        ["field", _, wire @ ..] if !wire.is_empty() => Ok(Expect::Value),
-        ["variant", _, ..] if words.len() >= 3 => Ok(Expect::Variant),
-        ["type", "schema", name @ ..] if !name.is_empty() => Ok(Expect::Type),
-        ["type", "field", _, wire @ ..] if !wire.is_empty() => Ok(Expect::Type),
-        ["type", "param", m, p, pl, wire @ ..] if op(m, p) && place(pl) && !wire.is_empty() => {
-            Ok(Expect::Type)
-        }
+        ["param", m, p, pl, _, ..] if op(m, p) && place(pl) => Ok(Expect::Value),
+        ["field", _, _, ..] => Ok(Expect::Value),
+        ["variant", _, _, ..] => Ok(Expect::Variant),
+        ["type", "schema", _, ..] => Ok(Expect::Type),
+        ["type", "field", _, _, ..] => Ok(Expect::Type),
+        ["type", "param", m, p, pl, _, ..] if op(m, p) && place(pl) => Ok(Expect::Type),
         ["type", "response" | "item" | "body", m, p] if op(m, p) => Ok(Expect::Type),
-        ["pii", "field", _, wire @ ..] if !wire.is_empty() => Ok(Expect::Mark),
-        ["pii", "param", m, p, pl, wire @ ..] if op(m, p) && place(pl) && !wire.is_empty() => {
-            Ok(Expect::Mark)
-        }
+        ["pii", "field", _, _, ..] => Ok(Expect::Mark),
+        ["pii", "param", m, p, pl, _, ..] if op(m, p) && place(pl) => Ok(Expect::Mark),
         ["op" | "param" | "type", ..] => {
             Err("not a key this generator writes (an older lock keyed by operationId?)")
         }
