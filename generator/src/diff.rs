@@ -24,7 +24,7 @@ use std::fmt::Write as _;
 use crate::docs::{code_plain as code, plain};
 use crate::lower::op_key_of;
 use crate::model::*;
-use crate::naming::NameLock;
+use crate::naming::{NameLock, unraw};
 
 /// What happened to an item, structurally; [`Kind::mirror`] is what the
 /// report in the other direction says.
@@ -169,25 +169,7 @@ pub fn render(changes: &[Change], current_version: &str) -> String {
 /// item whose key now has another Rust name.
 pub fn diff(old: &Api, old_names: &NameLock, new: &Api, new_names: &NameLock) -> Vec<Change> {
     let mut report = Report::default();
-    for (key, was) in old_names {
-        // A personal-data mark's value says nothing of names.
-        if key.split(' ').nth(1) == Some("pii") {
-            continue;
-        }
-        if let Some(now) = new_names.get(key).filter(|now| *now != was) {
-            let scope = key.split(' ').next().unwrap_or_default();
-            report.push(Change {
-                breaking: true,
-                rust: format!("{scope}::{}", was.trim_start_matches("r#")),
-                what: format!("renamed to {}", code(now.trim_start_matches("r#"))),
-                spec: format!("name lock {}", code(key)),
-                kind: Kind::Renamed(was.clone(), now.clone()),
-                item: format!("lock {key}"),
-            });
-            report.renamed.insert(was.clone());
-            report.renamed.insert(now.clone());
-        }
-    }
+    report.renames(old, old_names, new, new_names);
     report.sids(old, new);
     for module in keys(&old.domains, &new.domains) {
         match (old.domains.get(&module), new.domains.get(&module)) {
@@ -201,6 +183,64 @@ pub fn diff(old: &Api, old_names: &NameLock, new: &Api, new_names: &NameLock) ->
     changes.sort_by(|a, b| b.breaking.cmp(&a.breaking).then_with(|| a.cmp(b)));
     changes.dedup();
     changes
+}
+
+/// The public path of the item that lock `key` names, were it called `name`
+/// (`chat_v2::BindingContext::delete` for `chat_v2 op DELETE … method`), as
+/// [`public_items`] spells it; `None` when `api` has no such item.
+fn item_path(api: &Api, key: &str, name: &str) -> Option<String> {
+    let name = unraw(name);
+    if key.starts_with("sid ") {
+        return Some(format!("sid::{name}"));
+    }
+    let (m, rest) = key.split_once(' ')?;
+    let domain = api.domains.get(m)?;
+    let op_at = |method: &str, path: &str| {
+        let key = format!("{method} {path}");
+        domain
+            .resources
+            .values()
+            .flat_map(|r| r.operations.iter().map(move |op| (r, op)))
+            .find(|(_, op)| op_key_of(op) == key)
+    };
+    let words: Vec<&str> = rest.split(' ').collect();
+    Some(match words.as_slice() {
+        ["node", path, "accessor"] => {
+            format!("{m}::{}::{name}", parent_type(domain, domain.resources.get(*path)?))
+        }
+        ["path", path, ..] => {
+            let node = domain.resources.get(*path)?;
+            format!("{m}::{}::{}({name})", parent_type(domain, node), unraw(&node.accessor))
+        }
+        ["op", method, path, "method"] => format!("{m}::{}::{name}", op_at(method, path)?.0.rust_name),
+        ["param", method, path, place, wire @ ..] => {
+            let (resource, op) = op_at(method, path)?;
+            let wire = wire.join(" ");
+            let p = op
+                .path_params
+                .iter()
+                .chain(&op.params)
+                .find(|p| crate::naming::place(p.location) == *place && p.name == wire)?;
+            param_path(&Op::new(domain, resource, op), p, name)
+        }
+        ["field" | "variant", owner, ..] => format!("{m}::{owner}::{name}"),
+        // The API, a node's type, a builder, a type: module-level names.
+        _ => format!("{m}::{name}"),
+    })
+}
+
+/// The type whose method reaches `resource`: its parent's, or the API's.
+fn parent_type<'d>(domain: &'d Domain, resource: &Resource) -> &'d str {
+    resource.parent.as_ref().and_then(|p| domain.resources.get(p)).map_or(&domain.rust_name, |p| &p.rust_name)
+}
+
+/// `path` (an item called `from`) with the item called `to` instead.
+fn renamed_path(path: &str, from: &str, to: &str) -> String {
+    let (from, to) = (unraw(from), unraw(to));
+    match path.strip_suffix(&format!("({from})")) {
+        Some(call) => format!("{call}({to})"),
+        None => format!("{}{to}", path.strip_suffix(from).unwrap_or(path)),
+    }
 }
 
 fn server(d: &Domain) -> String {
@@ -230,12 +270,71 @@ struct Op<'a> {
     method: String,
     /// The request builder (`chat_v2::ListBindingRequest`).
     builder: String,
+    /// The struct of its required parameters, if it takes one.
+    holder: Option<String>,
     op: &'a Operation,
+}
+
+impl<'a> Op<'a> {
+    fn new(domain: &Domain, resource: &Resource, op: &'a Operation) -> Self {
+        let m = &domain.module;
+        Op {
+            call: crate::summary::call(domain, resource, op),
+            method: format!("{m}::{}::{}", resource.rust_name, unraw(&op.method_name)),
+            builder: format!("{m}::{}", op.builder_name),
+            holder: op.required_struct.as_ref().map(|h| format!("{m}::{h}")),
+            op,
+        }
+    }
 }
 
 impl Report {
     fn push(&mut self, change: Change) {
         self.changes.push(change);
+    }
+
+    /// Items whose lock key now has another name, each named by its public
+    /// path. A type's keys are the places that use it (and its component):
+    /// when a place now uses another type (the old one still there, or the
+    /// new one there before), the place changed type, which its own line
+    /// reports, and a type renamed is one line, however many places use it.
+    fn renames(&mut self, old: &Api, old_names: &NameLock, new: &Api, new_names: &NameLock) {
+        let (before, after) = (public_items(old), public_items(new));
+        let mut types = BTreeSet::new();
+        for (key, was) in old_names {
+            // A personal-data mark's value says nothing of names.
+            if key.split(' ').nth(1) == Some("pii") {
+                continue;
+            }
+            let Some(now) = new_names.get(key).filter(|now| *now != was) else { continue };
+            let (Some(from), Some(to)) = (item_path(old, key, was), item_path(new, key, now)) else {
+                continue;
+            };
+            if !before.contains(&from) || !after.contains(&to) {
+                continue;
+            }
+            let scope = key.split(' ').next().unwrap_or_default();
+            if key.split(' ').nth(1) == Some("type") {
+                let moved = after.contains(&from) || before.contains(&to);
+                if moved || !types.insert((scope, was, now)) {
+                    continue;
+                }
+            }
+            self.push(Change {
+                // Arguments are positional: only their docs name them.
+                breaking: !from.ends_with(')'),
+                rust: from.clone(),
+                what: format!("renamed to {}", code(unraw(now))),
+                spec: format!("name lock {}", code(key)),
+                kind: Kind::Renamed(was.clone(), now.clone()),
+                item: format!("lock {key}"),
+            });
+            // Names of types and SIDs, whose own lines the rename's covers.
+            if from.matches("::").count() == 1 {
+                self.renamed.insert(was.clone());
+                self.renamed.insert(now.clone());
+            }
+        }
     }
 
     /// An item that is only on one side: removed (breaking) or added.
@@ -573,22 +672,13 @@ impl Report {
 /// Operations of a domain by method and normalized path, with their Rust
 /// call chains.
 fn operations(domain: &Domain) -> BTreeMap<String, Op<'_>> {
-    let mut out = BTreeMap::new();
-    for resource in domain.resources.values() {
-        for op in &resource.operations {
-            let name = op.method_name.trim_start_matches("r#");
-            out.insert(
-                op_key_of(op),
-                Op {
-                    call: crate::summary::call(domain, resource, op),
-                    method: format!("{}::{}::{name}", domain.module, resource.rust_name),
-                    builder: format!("{}::{}", domain.module, op.builder_name),
-                    op,
-                },
-            );
-        }
-    }
-    out
+    domain
+        .resources
+        .values()
+        .flat_map(|resource| {
+            resource.operations.iter().map(move |op| (op_key_of(op), Op::new(domain, resource, op)))
+        })
+        .collect()
 }
 
 /// What the spec calls a type.
@@ -611,14 +701,21 @@ fn op_spec(op: &Operation) -> String {
     format!("{} {}", format!("{:?}", op.http_method).to_uppercase(), code(&op.path))
 }
 
-/// Where users meet a parameter: an argument of a navigation or operation
-/// method if required, a builder method if not.
+/// Where users meet a parameter as it is named now.
 fn param_rust(op: &Op<'_>, p: &Param) -> String {
-    let name = p.rust_name.trim_start_matches("r#");
-    if p.location == Location::Path || p.required {
-        format!("{}({name})", op.method)
-    } else {
-        format!("{}::{name}", op.builder)
+    param_path(op, p, &p.rust_name)
+}
+
+/// Where users meet a parameter were it called `name`: an argument of the
+/// operation's method if required (a path parameter's comes with the
+/// navigation), a field of its struct of required values if it takes one,
+/// else a builder method.
+fn param_path(op: &Op<'_>, p: &Param, name: &str) -> String {
+    let name = unraw(name);
+    match (&op.holder, p.location, p.required) {
+        (_, Location::Path, _) | (None, _, true) => format!("{}({name})", op.method),
+        (Some(holder), _, true) => format!("{holder}::{name}"),
+        _ => format!("{}::{name}", op.builder),
     }
 }
 
@@ -664,28 +761,16 @@ pub fn public_items(api: &Api) -> BTreeSet<String> {
         items.insert(format!("{m}::{}", domain.rust_name));
         for resource in domain.resources.values() {
             items.insert(format!("{m}::{}", resource.rust_name));
-            items.insert(format!(
-                "{m}::{}::{}",
-                resource.rust_name,
-                resource.accessor.trim_start_matches("r#")
-            ));
+            let accessor = format!("{m}::{}::{}", parent_type(domain, resource), unraw(&resource.accessor));
+            for identifier in &resource.identifiers {
+                items.insert(format!("{accessor}({})", unraw(&identifier.rust_name)));
+            }
+            items.insert(accessor);
             for op in &resource.operations {
-                let method =
-                    format!("{m}::{}::{}", resource.rust_name, op.method_name.trim_start_matches("r#"));
-                items.insert(crate::summary::call(domain, resource, op));
-                items.insert(method.clone());
-                items.insert(format!("{m}::{}", op.builder_name));
-                if let Some(holder) = &op.required_struct {
-                    items.insert(format!("{m}::{holder}"));
-                }
-                for p in op.path_params.iter().chain(&op.params) {
-                    let name = p.rust_name.trim_start_matches("r#");
-                    if p.location == Location::Path || p.required {
-                        items.insert(format!("{method}({name})"));
-                    } else {
-                        items.insert(format!("{m}::{}::{name}", op.builder_name));
-                    }
-                }
+                let op = Op::new(domain, resource, op);
+                items.extend(op.op.path_params.iter().chain(&op.op.params).map(|p| param_rust(&op, p)));
+                items.extend(op.holder.clone());
+                items.extend([op.call, op.method, op.builder]);
             }
         }
         for (name, def) in &domain.types {
@@ -705,13 +790,11 @@ pub fn public_items(api: &Api) -> BTreeSet<String> {
 
 /// The report lines that say something the Rust API did not do: an item
 /// added that was there before or is not there now, one removed that was
-/// not there or still is, one changed that is missing on a side. Empty
-/// for a true report.
+/// not there or still is, one renamed that was not there or is not there
+/// under its new name, one changed that is on neither side. Empty for a
+/// true report.
 pub fn untrue_lines(old: &Api, new: &Api, changes: &[Change]) -> Vec<String> {
     let (before, after) = (public_items(old), public_items(new));
-    let leaf = |items: &BTreeSet<String>, name: &str| {
-        items.iter().any(|i| i.rsplit("::").next() == Some(name) || i.ends_with(&format!("::{name}")))
-    };
     changes
         .iter()
         .filter(|c| {
@@ -719,10 +802,7 @@ pub fn untrue_lines(old: &Api, new: &Api, changes: &[Change]) -> Vec<String> {
             match &c.kind {
                 Kind::Added => was || !is,
                 Kind::Removed => !was || is,
-                Kind::Renamed(from, to) => {
-                    !leaf(&before, from.trim_start_matches("r#"))
-                        || !leaf(&after, to.trim_start_matches("r#"))
-                }
+                Kind::Renamed(from, to) => !was || !after.contains(&renamed_path(&c.rust, from, to)),
                 _ => !was && !is,
             }
         })
@@ -749,4 +829,447 @@ pub fn unmirrored(forward: &[Change], backward: &[Change]) -> Vec<String> {
             .map(|c| format!("backward only: {} {:?}", c.item, c.kind)),
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small API with one of everything the report speaks of: a list, a
+    /// create with a form body, an update with a JSON body, a fetch and a
+    /// delete; query parameters with bounds and personal data; a struct with
+    /// a SID, a personal field and an enum.
+    const BASE: &str = r#"openapi: 3.0.1
+info: {title: Things, version: '1'}
+servers:
+- url: https://things.twilio.com
+components:
+  schemas:
+    things.v1.thing:
+      type: object
+      properties:
+        sid: {type: string, pattern: '^TH[0-9a-fA-F]{32}$', nullable: true}
+        identity:
+          type: string
+          nullable: true
+          x-twilio: {pii: {handling: standard}}
+        kind: {$ref: '#/components/schemas/thing_enum_kind'}
+        count: {type: integer, nullable: true}
+    thing_enum_kind:
+      type: string
+      enum: [big, small]
+    things.v1.patch:
+      type: object
+      properties:
+        note: {type: string}
+paths:
+  /v1/Things:
+    x-twilio: {pathType: list}
+    get:
+      operationId: ListThing
+      parameters:
+      - {name: Kind, in: query, schema: {type: string}}
+      - name: Identity
+        in: query
+        schema: {type: string}
+        x-twilio: {pii: {handling: standard}}
+      - {name: PageSize, in: query, schema: {type: integer, minimum: 1, maximum: 50}}
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  things:
+                    type: array
+                    items: {$ref: '#/components/schemas/things.v1.thing'}
+                  meta:
+                    type: object
+                    properties:
+                      next_page_url: {type: string, nullable: true}
+    post:
+      operationId: CreateThing
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [Name]
+              properties:
+                Name: {type: string}
+      responses:
+        '201':
+          description: Created
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/things.v1.thing'}
+  /v1/Things/{Sid}:
+    x-twilio: {pathType: instance}
+    parameters:
+    - {name: Sid, in: path, required: true, schema: {type: string, pattern: '^TH[0-9a-fA-F]{32}$'}}
+    get:
+      operationId: FetchThing
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/things.v1.thing'}
+    post:
+      operationId: UpdateThing
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/things.v1.patch'}
+      responses:
+        '204': {description: Updated}
+    delete:
+      operationId: DeleteThing
+      responses:
+        '204': {description: Deleted}
+"#;
+
+    /// `BASE` with each `(from, to)` made, each `from` found exactly once.
+    fn edited(edits: &[(&str, &str)]) -> String {
+        let mut text = BASE.to_owned();
+        for (from, to) in edits {
+            assert_eq!(text.matches(from).count(), 1, "{from:?}");
+            text = text.replacen(from, to, 1);
+        }
+        text
+    }
+
+    fn lowered(text: &str, lock: &NameLock) -> (Api, NameLock) {
+        let spec = crate::load::load("things.yaml", text).unwrap_or_else(|e| panic!("{e}"));
+        crate::lower::lower(&[spec], lock).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The changes from `BASE` to `text` generated, as users regenerate,
+    /// under the lock of `BASE` with `lock_edits` made; checked true and
+    /// mirrored.
+    fn changes_to(text: &str, lock_edits: &[(&str, &str)]) -> Vec<Change> {
+        let (old, old_names) = lowered(BASE, &NameLock::new());
+        let mut lock = old_names.clone();
+        for (key, name) in lock_edits {
+            assert!(lock.contains_key(*key) || key.contains(" pii "), "{key}");
+            lock.insert((*key).to_owned(), (*name).to_owned());
+        }
+        let (new, new_names) = lowered(text, &lock);
+        let forward = diff(&old, &old_names, &new, &new_names);
+        let backward = diff(&new, &new_names, &old, &old_names);
+        assert_eq!(untrue_lines(&old, &new, &forward), Vec::<String>::new(), "{forward:#?}");
+        assert_eq!(untrue_lines(&new, &old, &backward), Vec::<String>::new(), "{backward:#?}");
+        assert_eq!(unmirrored(&forward, &backward), Vec::<String>::new());
+        forward
+    }
+
+    #[test]
+    fn each_change_is_reported_as_users_meet_it() {
+        type Edits<'e> = &'e [(&'e str, &'e str)];
+        let cases: &[(&str, Edits<'_>, Edits<'_>)] = &[
+            ("nothing", &[], &[]),
+            ("server", &[("https://things.twilio.com", "https://things.eu1.twilio.com")], &[]),
+            ("operationId", &[("FetchThing", "FetchThingV2")], &[]),
+            (
+                "operation removed",
+                &[(
+                    "    delete:\n      operationId: DeleteThing\n      responses:\n        '204': {description: Deleted}\n",
+                    "",
+                )],
+                &[],
+            ),
+            (
+                "module added",
+                &[(
+                    "paths:\n",
+                    "paths:\n  /v2/Things:\n    get:\n      responses: {'204': {description: OK}}\n",
+                )],
+                &[],
+            ),
+            (
+                "query parameter required",
+                &[("{name: Kind, in: query, schema", "{name: Kind, in: query, required: true, schema")],
+                &[],
+            ),
+            (
+                "query parameter retyped",
+                &[(
+                    "{name: Kind, in: query, schema: {type: string}}",
+                    "{name: Kind, in: query, schema: {type: integer}}",
+                )],
+                &[],
+            ),
+            (
+                "query parameter removed",
+                &[("      - {name: Kind, in: query, schema: {type: string}}\n", "")],
+                &[],
+            ),
+            (
+                "query parameters added",
+                &[(
+                    "      - {name: Kind, in: query, schema: {type: string}}\n",
+                    "      - {name: Kind, in: query, schema: {type: string}}\n      - {name: Color, in: query, schema: {type: string}}\n      - {name: Shape, in: query, required: true, schema: {type: string}}\n",
+                )],
+                &[],
+            ),
+            ("maximum looser", &[("maximum: 50", "maximum: 100")], &[]),
+            ("maximum tighter", &[("maximum: 50", "maximum: 20")], &[]),
+            ("maximum gone", &[(", maximum: 50", "")], &[]),
+            ("minimum tighter", &[("minimum: 1", "minimum: 2")], &[]),
+            ("minimum looser", &[("minimum: 1", "minimum: 0")], &[]),
+            ("minimum gone", &[("minimum: 1, ", "")], &[]),
+            (
+                "bounds new",
+                &[(
+                    "minimum: 1, maximum: 50",
+                    "minimum: 1, maximum: 50}}\n      - {name: Limit, in: query, schema: {type: integer",
+                )],
+                &[],
+            ),
+            ("bounds both gone", &[(", minimum: 1, maximum: 50", "")], &[]),
+            (
+                "bound new",
+                &[(
+                    "{type: string}}\n      - name: Identity",
+                    "{type: integer, minimum: 3}}\n      - name: Identity",
+                )],
+                &[],
+            ),
+            (
+                "parameter now personal",
+                &[(
+                    "{name: Kind, in: query, schema: {type: string}}",
+                    "{name: Kind, in: query, schema: {type: string}, x-twilio: {pii: {handling: standard}}}",
+                )],
+                &[],
+            ),
+            (
+                "parameter no longer personal",
+                &[(
+                    "        schema: {type: string}\n        x-twilio: {pii: {handling: standard}}\n",
+                    "        schema: {type: string}\n",
+                )],
+                &[],
+            ),
+            (
+                "parameter mark dropped, kept by the lock",
+                &[(
+                    "        schema: {type: string}\n        x-twilio: {pii: {handling: standard}}\n",
+                    "        schema: {type: string}\n",
+                )],
+                &[("things_v1 pii param GET /v1/Things query Identity", "personal")],
+            ),
+            (
+                "field mark dropped, kept by the lock",
+                &[(
+                    "          nullable: true\n          x-twilio: {pii: {handling: standard}}\n",
+                    "          nullable: true\n",
+                )],
+                &[("things_v1 pii field Thing identity", "personal")],
+            ),
+            (
+                "field not nullable",
+                &[("count: {type: integer, nullable: true}", "count: {type: integer}")],
+                &[],
+            ),
+            (
+                "field retyped",
+                &[("count: {type: integer, nullable: true}", "count: {type: string, nullable: true}")],
+                &[],
+            ),
+            ("field removed", &[("        count: {type: integer, nullable: true}\n", "")], &[]),
+            (
+                "field added",
+                &[(
+                    "        count: {type: integer, nullable: true}\n",
+                    "        count: {type: integer, nullable: true}\n        size: {type: integer}\n",
+                )],
+                &[],
+            ),
+            (
+                "input field added",
+                &[(
+                    "        note: {type: string}\n",
+                    "        note: {type: string}\n        color: {type: string}\n",
+                )],
+                &[],
+            ),
+            ("enum value added", &[("enum: [big, small]", "enum: [big, small, tiny]")], &[]),
+            ("enum value removed", &[("enum: [big, small]", "enum: [big]")], &[]),
+            (
+                "enum became a struct",
+                &[(
+                    "      type: string\n      enum: [big, small]\n",
+                    "      type: object\n      properties:\n        big: {type: string}\n",
+                )],
+                &[],
+            ),
+            (
+                "SID type added",
+                &[(
+                    "        count: {type: integer, nullable: true}\n",
+                    "        count: {type: integer, nullable: true}\n        owner_sid: {type: string, pattern: '^US[0-9a-fA-F]{32}$'}\n",
+                )],
+                &[],
+            ),
+            (
+                "response retyped",
+                &[(
+                    "        '201':\n          description: Created\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/things.v1.thing'}\n",
+                    "        '201':\n          description: Created\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/things.v1.patch'}\n",
+                )],
+                &[],
+            ),
+            ("type renamed by the lock", &[], &[("things_v1 type item GET /v1/Things", "Item")]),
+            ("enum renamed by the lock", &[], &[("things_v1 type field Thing kind", "Size")]),
+            ("SID type renamed by the lock", &[], &[("sid TH", "ThingId")]),
+            ("method renamed by the lock", &[], &[("things_v1 op DELETE /v1/Things/{} method", "remove")]),
+            (
+                "builder renamed by the lock",
+                &[],
+                &[("things_v1 op GET /v1/Things/{} builder", "GetThingRequest")],
+            ),
+            ("accessor renamed by the lock", &[], &[("things_v1 node /v1/Things/{} accessor", "item")]),
+            ("argument renamed by the lock", &[], &[("things_v1 path /v1/Things/{} Sid", "thing_id")]),
+            ("parameter renamed by the lock", &[], &[("things_v1 param GET /v1/Things query Kind", "sort")]),
+            (
+                "required parameter renamed by the lock",
+                &[],
+                &[("things_v1 param POST /v1/Things form Name", "label")],
+            ),
+            ("field renamed by the lock", &[], &[("things_v1 field Thing count", "total")]),
+            ("variant renamed by the lock", &[], &[("things_v1 variant ThingKind big", "Large")]),
+            ("API renamed by the lock", &[], &[("things_v1 api", "Things")]),
+            (
+                "required parameters gathered into a struct",
+                &[
+                    ("required: [Name]", "required: [Name, A, B, C]"),
+                    (
+                        "                Name: {type: string}\n",
+                        "                Name: {type: string}\n                A: {type: string}\n                B: {type: string}\n                C: {type: string}\n",
+                    ),
+                ],
+                &[],
+            ),
+        ];
+        let mut out = String::new();
+        for (name, edits, lock) in cases {
+            let changes = changes_to(&edited(edits), lock);
+            out.push_str(&format!("## {name}\n\n{}\n", render(&changes, "0.1.0")));
+            let kinds: Vec<String> = changes
+                .iter()
+                .map(|c| format!("- {} ({:?}, breaking: {})\n", c.item, c.kind, c.breaking))
+                .collect();
+            out.push_str(&kinds.concat());
+            out.push('\n');
+        }
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn versions_follow_semver() {
+        let change = |breaking| Change {
+            breaking,
+            rust: String::new(),
+            what: String::new(),
+            spec: String::new(),
+            kind: Kind::Added,
+            item: String::new(),
+        };
+        let cases = [
+            ("0.1.0", vec![], None),
+            ("0.1.3", vec![change(false)], Some("0.1.4")),
+            ("0.1.3", vec![change(false), change(true)], Some("0.2.0")),
+            ("1.2.3", vec![change(true)], Some("2.0.0")),
+            ("1.2.3", vec![change(false)], Some("1.3.0")),
+            ("x", vec![change(false)], Some("0.0.1")),
+        ];
+        for (current, changes, next) in cases {
+            assert_eq!(next_version(current, &changes).as_deref(), next, "{current}");
+        }
+    }
+
+    #[test]
+    fn every_kind_mirrors_back() {
+        let s = |t: &str| t.to_owned();
+        let kinds = [
+            Kind::Added,
+            Kind::Removed,
+            Kind::Renamed(s("A"), s("B")),
+            Kind::OperationId(s("A"), s("B")),
+            Kind::Server(s("a"), s("b")),
+            Kind::Retyped(s("a"), s("b")),
+            Kind::Required,
+            Kind::Optional,
+            Kind::Nullable,
+            Kind::NotNullable,
+            Kind::Bound(s("maximum"), Some(1), None),
+            Kind::Personal,
+            Kind::NotPersonal,
+            Kind::Kept,
+            Kind::MarkedAgain,
+            Kind::Shape(s("struct"), s("enum")),
+        ];
+        for kind in &kinds {
+            assert_ne!(&kind.mirror(), kind);
+            assert_eq!(&kind.mirror().mirror(), kind);
+        }
+    }
+
+    #[test]
+    fn untrue_and_unmirrored_lines_are_found() {
+        let (api, names) = lowered(BASE, &NameLock::new());
+        let (other, other_names) =
+            lowered(&edited(&[("enum: [big, small]", "enum: [big, small, tiny]")]), &names);
+        let line = |rust: &str, kind: Kind| Change {
+            breaking: false,
+            rust: rust.to_owned(),
+            what: "what".to_owned(),
+            spec: String::new(),
+            kind,
+            item: format!("item {rust}"),
+        };
+        let rename =
+            |rust: &str, from: &str, to: &str| line(rust, Kind::Renamed(from.to_owned(), to.to_owned()));
+        let (kind, tiny, binding) =
+            ("things_v1::ThingKind", "things_v1::ThingKind::Tiny", "things_v1::Binding");
+        // Each of these says something the Rust API did not do.
+        let untrue = [
+            line(kind, Kind::Added),
+            line(binding, Kind::Added),
+            line(binding, Kind::Removed),
+            line(tiny, Kind::Removed),
+            line(binding, Kind::Nullable),
+            rename(binding, "Binding", "ThingKind"),
+            rename(kind, "ThingKind", "Binding"),
+            rename("things_v1::ThingList::create(name)", "name", "label"),
+        ];
+        for change in untrue {
+            let found = untrue_lines(&api, &other, std::slice::from_ref(&change));
+            assert_eq!(found.len(), 1, "{change:?}");
+            assert!(found[0].starts_with(&format!("- {}: what (", change.rust)), "{found:?}");
+        }
+        let true_ones = [
+            line(tiny, Kind::Added),
+            line(kind, Kind::Nullable),
+            rename(kind, "ThingKind", "ThingKind"),
+            rename("things_v1::Thing", "r#Thing", "Thing"),
+            rename("things_v1::ThingList::create(name)", "name", "r#name"),
+        ];
+        assert_eq!(untrue_lines(&api, &other, &true_ones), Vec::<String>::new());
+        let forward = diff(&api, &names, &other, &other_names);
+        assert_eq!(forward.len(), 1);
+        let mut backward = diff(&other, &other_names, &api, &names);
+        assert_eq!(unmirrored(&forward, &backward), Vec::<String>::new());
+        backward[0].kind = Kind::Added;
+        assert_eq!(
+            unmirrored(&forward, &backward),
+            [
+                format!("forward only: {} Added", forward[0].item),
+                format!("backward only: {} Added", forward[0].item)
+            ]
+        );
+    }
 }

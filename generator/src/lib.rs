@@ -24,6 +24,9 @@ pub mod parallel;
 pub mod structure;
 pub mod summary;
 
+#[cfg(test)]
+mod corpus;
+
 use std::collections::BTreeMap;
 
 pub use error::Error;

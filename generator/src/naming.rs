@@ -276,9 +276,10 @@ pub fn invented_numbers_in(output: &crate::Output) -> Vec<(String, String)> {
     let mut lock = output.names.clone();
     for domain in output.api.domains.values() {
         for op in domain.resources.values().flat_map(|r| &r.operations) {
-            for name in [&op.builder_name, &op.method_name] {
+            // Keyed by role, not by the name itself, which would explain any number.
+            for (role, name) in [("builder", &op.builder_name), ("method", &op.method_name)] {
                 lock.insert(
-                    format!("{} operationId {} {name}", domain.module, op.operation_id),
+                    format!("{} operationId {} {role}", domain.module, op.operation_id),
                     name.clone(),
                 );
             }
@@ -581,6 +582,26 @@ mod tests {
             ("api_v1 pii field Thing a b", "personal"),
             ("api_v1 type schema thing <b> `x` y", "ThingBXY"),
             ("api_v1 param GET /v1/Things query Odd Name", "odd_name"),
+            // One of every kind of key, with a value of its kind.
+            ("chat_v2 node /v2/Services/{} accessor", "service"),
+            ("chat_v2 node /v2/Services/{} type", "ServiceContext"),
+            ("chat_v2 path /v2/Services/{} ServiceSid", "service_sid"),
+            ("chat_v2 op POST /v2/Services/{}/Bindings required", "CreateBindingRequired"),
+            ("chat_v2 op PUT /v2/Services/{} method", "update"),
+            ("chat_v2 op PATCH /v2/Services/{} method", "r#move"),
+            ("chat_v2 op DELETE /v2/Services/{} builder", "DeleteServiceRequest"),
+            ("chat_v2 param POST /v2/Services form FriendlyName", "friendly_name"),
+            ("chat_v2 param POST /v2/Services header X-Twilio-Webhook-Enabled", "x_twilio_webhook_enabled"),
+            ("chat_v2 param POST /v2/Services body body", "body"),
+            ("chat_v2 param GET /v2/Services/{} path Sid", "sid"),
+            ("chat_v2 type schema chat.v2.service.binding", "Binding"),
+            ("chat_v2 type field Binding binding_type", "BindingType"),
+            ("chat_v2 type param GET /v2/Services/{}/Bindings header X-Kind", "Kind"),
+            ("chat_v2 type response GET /v2/Services/{}", "Service"),
+            ("chat_v2 type body POST /v2/Services", "ServiceBody"),
+            ("chat_v2 type schema unknown", "Unknown"),
+            ("chat_v2 pii param GET /v2/Services/{}/Bindings query Identity", "personal"),
+            ("r_type api", "RType"),
         ]
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -603,12 +624,114 @@ mod tests {
             ("chat_v2 frobnicate", "x", "not a key"),
             ("sid bs", "BindingSid", "SID prefix"),
             ("Chat v2", "ChatV2", "module"),
+            ("r#type api", "Type", "module"),
+            ("Chat_v2 api", "ChatV2", "module"),
+            ("sid BSX", "BindingSid", "SID prefix"),
+            ("sid B", "BindingSid", "SID prefix"),
+            ("sid BS", "binding_sid", "UpperCamelCase"),
+            ("chat_v2 api", "Chat_V2", "UpperCamelCase"),
+            ("chat_v2 field Binding x", "_", "snake_case"),
+            ("chat_v2 field Binding x", "x-y", "ASCII"),
+            ("chat_v2 field Binding x", "", "ASCII"),
+            ("chat_v2 field Binding x", "r#", "ASCII"),
+            ("chat_v2 field Binding", "x", "not a key"),
+            ("chat_v2 variant BindingType", "Apn", "not a key"),
+            ("chat_v2 variant BindingType apn", "apn", "UpperCamelCase"),
+            ("chat_v2 pii field Binding", "personal", "not a key"),
+            ("chat_v2 pii field Binding identity", "Personal", "personal"),
+            ("chat_v2 node v2/Services accessor", "service", "not a key"),
+            ("chat_v2 node /v2/Ser\tvices accessor", "service", "not a key"),
+            ("chat_v2 node /v2/Services accessor", "Service", "snake_case"),
+            ("chat_v2 node v2/Services type", "ServiceList", "not a key"),
+            ("chat_v2 node /v2/Services type", "service_list", "UpperCamelCase"),
+            ("chat_v2 path v2/Services Sid", "sid", "not a key"),
+            ("chat_v2 path /v2/Services/{} Sid", "Sid", "snake_case"),
+            ("chat_v2 op GET v2/Services method", "list", "older lock"),
+            ("chat_v2 op FETCH /v2/Services method", "list", "older lock"),
+            ("chat_v2 op GET /v2/Services method", "List", "snake_case"),
+            ("chat_v2 op GET v2/Services builder", "ListServiceRequest", "older lock"),
+            ("chat_v2 op GET /v2/Services builder", "list", "UpperCamelCase"),
+            ("chat_v2 op GET /v2/Services required", "list", "UpperCamelCase"),
+            ("chat_v2 param GET v2/Services query X", "x", "older lock"),
+            ("chat_v2 param GET /v2/Services cookie X", "x", "older lock"),
+            ("chat_v2 param GET /v2/Services query", "x", "older lock"),
+            ("chat_v2 param GET /v2/Services query X", "X", "snake_case"),
+            ("chat_v2 type schema", "X", "older lock"),
+            ("chat_v2 type schema x", "x", "UpperCamelCase"),
+            ("chat_v2 type field Binding", "X", "older lock"),
+            ("chat_v2 type field Binding x", "x", "UpperCamelCase"),
+            ("chat_v2 type param GET v2/Services query X", "X", "older lock"),
+            ("chat_v2 type param GET /v2/Services cookie X", "X", "older lock"),
+            ("chat_v2 type param GET /v2/Services query X", "x", "UpperCamelCase"),
+            ("chat_v2 type item GET v2/Services", "Binding", "older lock"),
+            ("chat_v2 type item GET /v2/Services", "binding", "UpperCamelCase"),
+            ("chat_v2 pii param GET v2/Services query X", "personal", "not a key"),
+            ("chat_v2 pii param GET /v2/Services cookie X", "personal", "not a key"),
+            ("chat_v2 pii param GET /v2/Services query X", "kept", "personal"),
         ];
         for (key, value, why) in bad {
             let lock: NameLock = [(key.to_owned(), value.to_owned())].into();
             let error = check_lock(&lock).expect_err(key);
             assert!(error.2.contains(why), "{key} = {value}: {error:?}");
         }
+    }
+
+    #[test]
+    fn only_numbers_no_key_holds_are_invented() {
+        let lock = |entries: &[(&str, &str)]| -> NameLock {
+            entries.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        };
+        let invented = |entries: &[(&str, &str)]| -> Vec<String> {
+            invented_numbers(&lock(entries)).into_iter().map(|(k, _)| k.clone()).collect()
+        };
+        // The module's number names the API, not what is in it.
+        assert_eq!(invented(&[("chat_v2 api", "ChatV2")]), Vec::<String>::new());
+        assert_eq!(invented(&[("chat_v2 field Binding v", "v2")]), ["chat_v2 field Binding v"]);
+        assert_eq!(invented(&[("chat_v2 type schema binding", "Binding2")]), ["chat_v2 type schema binding"]);
+        assert_eq!(invented(&[("chat_v2 type schema binding_v2", "BindingV2")]), Vec::<String>::new());
+        assert_eq!(invented(&[("chat_v2 field Binding page_size", "page_size")]), Vec::<String>::new());
+        // `2010-04-01` may be written `20100401`; `2010` alone is no run of it.
+        assert_eq!(
+            invented(&[("api_v2010 type schema api.v2010-04-01.x", "X20100401")]),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            invented(&[("api_v2010 type schema api.v2010.x", "X20100401")]),
+            ["api_v2010 type schema api.v2010.x"]
+        );
+        // A name used at a site takes its number from its schema's key.
+        assert_eq!(
+            invented(&[("m type field A b", "Thing2"), ("m type schema thing2", "Thing2")]),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            invented(&[("m type field A b", "Thing2"), ("m type schema thing", "Thing2")]),
+            ["m type field A b", "m type schema thing"]
+        );
+    }
+
+    #[test]
+    fn operation_ids_explain_the_names_taken_from_them() {
+        let spec = "openapi: 3.0.1\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://api.twilio.com'}]\n\
+                    paths:\n  /v1/Certs:\n    get:\n      operationId: FetchCertV4\n      responses: {'204': {description: OK}}\n";
+        let (api, names) =
+            crate::lower::lower(&[crate::load::load("t.yaml", spec).expect("loads")], &NameLock::new())
+                .expect("lowers");
+        let key = "api_v1 op GET /v1/Certs builder";
+        assert_eq!(names[key], "FetchCertV4Request");
+        assert!(!invented_numbers(&names).is_empty(), "the lock's keys hold no 4");
+        let output = crate::Output { api, names, files: Default::default() };
+        assert_eq!(invented_numbers_in(&output), Vec::new());
+        // A number the operationId does not hold is invented.
+        let spec = crate::load::load("t.yaml", spec).expect("loads");
+        let lock: NameLock = [(key.to_owned(), "FetchCertV5Request".to_owned())].into();
+        let (api, names) = crate::lower::lower(&[spec], &lock).expect("lowers");
+        let output = crate::Output { api, names, files: Default::default() };
+        let name = "FetchCertV5Request".to_owned();
+        assert_eq!(
+            invented_numbers_in(&output),
+            [(key.to_owned(), name.clone()), ("api_v1 operationId FetchCertV4 builder".to_owned(), name)]
+        );
     }
 
     #[test]

@@ -51,6 +51,33 @@ pub fn root() -> PathBuf {
     package.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
+/// The arguments to `cargo mutants` (with `--no-config`) for the naming
+/// code: every mutant of `naming.rs` and `diff.rs`, and of the functions of
+/// `lower/` that pick names, keys or personal-data marks; killed by the
+/// generator's unit tests (which pin the names of every real spec the
+/// repository carries and the reports of the walk through its history) or
+/// by the suites of names, snapshots, hostile specs, reports and freshness.
+pub const NAMING_MUTANTS: &[&str] = &[
+    "--profile=mutants",
+    "-f=generator/src/naming.rs",
+    "-f=generator/src/diff.rs",
+    "-f=generator/src/lower/*.rs",
+    r"-F=(naming|diff)\.rs:",
+    r"-F=lower/.*(pick|type_name|personal|locked|operation_ids|lower\b|SidUses|module_name|derived_ids|op_key|normaliz|sid_noun|nouns|variant|add_values|enumeration|resources|drafts|template)",
+    "--test-package=twilio-codegen",
+    "--test-package=tests",
+];
+
+/// The test targets that [`NAMING_MUTANTS`] runs, after `--`.
+pub const NAMING_TESTS: &[&str] = &[
+    "--lib",
+    "--test=names",
+    "--test=snapshots",
+    "--test=hostile",
+    "--test=spec_changes",
+    "--test=freshness",
+];
+
 /// Cargo's target directory: `CARGO_TARGET_DIR` if set, else `target/`.
 pub fn target_dir(root: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {

@@ -115,15 +115,21 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
-    /// Mutation testing of the runtime with cargo-mutants 27
-    /// (`cargo install --locked cargo-mutants --version 27.0.0`): each
-    /// mutant of runtime/src must fail its unit tests or the client suites.
-    /// Writes mutants.out/ under the target directory; MUTANTS.md records a
-    /// full run.
+    /// Mutation testing with cargo-mutants 27 (`cargo install --locked
+    /// cargo-mutants --version 27.0.0`): each mutant of runtime/src must fail
+    /// its unit tests or the client suites; with --naming, each mutant of the
+    /// naming code must fail the generator's unit tests or the suites of
+    /// names, snapshots and reports. Writes mutants.out/ under the target
+    /// directory; MUTANTS.md records the full runs.
     Mutants {
-        /// Only mutants in code this diff touches (`git diff BASE -- runtime/src`).
+        /// Only mutants in code this diff touches (`git diff BASE -- runtime/src`,
+        /// or with --naming the files it mutates).
         #[arg(long)]
         in_diff: Option<PathBuf>,
+        /// The naming code instead of the runtime: `naming.rs`, `diff.rs` and
+        /// the functions of `lower/` that pick names.
+        #[arg(long)]
+        naming: bool,
     },
     /// Measures the generator, the generated code and the client; writes
     /// BENCHMARKS.md. Runs itself in release mode.
@@ -199,7 +205,7 @@ fn main() -> ExitCode {
         Command::Corpus { dir, hostile, no_build } => run_corpus(dir, hostile, !no_build),
         Command::Fuzz { seconds, seed } => run_fuzz(seconds, seed),
         Command::Bench { quick } => run_bench(quick),
-        Command::Mutants { in_diff } => run_mutants(in_diff),
+        Command::Mutants { in_diff, naming } => run_mutants(in_diff, naming),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -336,11 +342,10 @@ fn run_slice_history(dir: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
-fn run_mutants(in_diff: Option<PathBuf>) -> Result<(), String> {
+fn run_mutants(in_diff: Option<PathBuf>, naming: bool) -> Result<(), String> {
     let root = root();
-    // The test packages and test targets are in .cargo/mutants.toml. The
-    // baseline is skipped: cargo-mutants 27 runs it with only the mutated
-    // package's tests, where the client suites do not exist; `cargo test`
+    // The baseline is skipped: cargo-mutants 27 runs it with only the mutated
+    // package's tests, where the workspace's suites do not exist; `cargo test`
     // is the baseline.
     let mut command =
         std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
@@ -350,12 +355,19 @@ fn run_mutants(in_diff: Option<PathBuf>) -> Result<(), String> {
         "--baseline=skip",
         "--timeout=240",
         "--build-timeout=600",
-        "--test-package=twilio-runtime",
-        "--test-package=tests",
     ]);
+    if naming {
+        command.arg("--no-config").args(xtask::NAMING_MUTANTS);
+    } else {
+        // The files, test packages and test targets are in .cargo/mutants.toml.
+        command.args(["--test-package=twilio-runtime", "--test-package=tests"]);
+    }
     command.arg("--output").arg(xtask::target_dir(&root));
     if let Some(diff) = in_diff {
         command.arg("--in-diff").arg(std::path::absolute(&diff).unwrap_or(diff));
+    }
+    if naming {
+        command.arg("--").args(xtask::NAMING_TESTS);
     }
     let status = command.status().map_err(|e| format!("cannot run cargo mutants: {e}"))?;
     match status.code() {
