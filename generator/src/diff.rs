@@ -18,6 +18,7 @@
 //! values) is escaped for Markdown and terminals: the report goes into
 //! `CHANGELOG.md` and to the screen.
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -353,11 +354,12 @@ impl Report {
         for prefix in keys(&old.sids, &new.sids) {
             let spec = format!("SID pattern {}", code(&format!("^{prefix}[0-9a-fA-F]{{32}}$")));
             let item = format!("sid {prefix}");
+            // A SID type is its prefix: a renamed one is on both sides.
             match (old.sids.get(&prefix), new.sids.get(&prefix)) {
-                (Some(a), None) if !self.renamed.contains(&a.rust_name) => {
+                (Some(a), None) => {
                     self.presence(true, &format!("sid::{}", a.rust_name), "SID type removed", &spec, &item)
                 }
-                (None, Some(b)) if !self.renamed.contains(&b.rust_name) => {
+                (None, Some(b)) => {
                     self.presence(false, &format!("sid::{}", b.rust_name), "new SID type", &spec, &item)
                 }
                 _ => {}
@@ -487,11 +489,13 @@ impl Report {
                 continue;
             }
             let show = |v: Option<i64>| v.map_or("none".to_owned(), |v| v.to_string());
-            let tighter = match (bound, a, b) {
-                (_, _, None) => false,
-                (_, None, Some(_)) => true,
-                ("minimum", Some(a), Some(b)) => b > a,
-                (_, Some(a), Some(b)) => b < a,
+            // A minimum that grows or a maximum that shrinks lets fewer values through.
+            let tighter = match (a, b) {
+                (_, None) => false,
+                (None, Some(_)) => true,
+                (Some(a), Some(b)) => {
+                    b.cmp(&a) == if bound == "minimum" { Ordering::Greater } else { Ordering::Less }
+                }
             };
             let effect = match (q.minimum, q.maximum) {
                 (Some(lo), Some(hi)) => format!("values are now clamped to {lo}..={hi}"),
@@ -854,6 +858,9 @@ components:
           nullable: true
           x-twilio: {pii: {handling: standard}}
         kind: {$ref: '#/components/schemas/thing_enum_kind'}
+        kinds:
+          type: array
+          items: {$ref: '#/components/schemas/thing_enum_kind'}
         count: {type: integer, nullable: true}
     thing_enum_kind:
       type: string
@@ -862,6 +869,13 @@ components:
       type: object
       properties:
         note: {type: string}
+    things.v1.receipt:
+      type: object
+      properties:
+        at: {type: string, format: date-time}
+    color:
+      type: string
+      enum: [red, blue]
 paths:
   /v1/Things:
     x-twilio: {pathType: list}
@@ -1143,6 +1157,38 @@ paths:
             ("variant renamed by the lock", &[], &[("things_v1 variant ThingKind big", "Large")]),
             ("API renamed by the lock", &[], &[("things_v1 api", "Things")]),
             (
+                "response now a new type",
+                &[(
+                    "              schema: {$ref: '#/components/schemas/things.v1.thing'}\n  /v1/Things/{Sid}:",
+                    "              schema: {$ref: '#/components/schemas/things.v1.receipt'}\n  /v1/Things/{Sid}:",
+                )],
+                &[],
+            ),
+            (
+                "type removed",
+                &[(
+                    "      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/things.v1.patch'}\n",
+                    "",
+                )],
+                &[],
+            ),
+            (
+                "a field's enum replaced by another, whose name stays with the field",
+                &[(
+                    "        kind: {$ref: '#/components/schemas/thing_enum_kind'}",
+                    "        kind: {$ref: '#/components/schemas/color'}",
+                )],
+                &[("things_v1 type field Thing kinds", "Size")],
+            ),
+            (
+                "parameter renamed beside a required one",
+                &[(
+                    "        schema: {type: string}\n        x-twilio: {pii: {handling: standard}}\n",
+                    "        required: true\n        schema: {type: string}\n        x-twilio: {pii: {handling: standard}}\n",
+                )],
+                &[("things_v1 param GET /v1/Things query Kind", "sort")],
+            ),
+            (
                 "required parameters gathered into a struct",
                 &[
                     ("required: [Name]", "required: [Name, A, B, C]"),
@@ -1166,6 +1212,45 @@ paths:
             out.push('\n');
         }
         insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn an_item_the_old_release_lacked_is_new_whatever_the_lock_remembers() {
+        // The lock remembers `size` from a release before the old one; the
+        // new release has the field again, under another name.
+        let (old, mut old_names) = lowered(BASE, &NameLock::new());
+        let key = "things_v1 field Thing size";
+        old_names.insert(key.to_owned(), "size".to_owned());
+        let mut lock = old_names.clone();
+        lock.insert(key.to_owned(), "extent".to_owned());
+        let text = edited(&[(
+            "        count: {type: integer, nullable: true}\n",
+            "        count: {type: integer, nullable: true}\n        size: {type: integer}\n",
+        )]);
+        let (new, new_names) = lowered(&text, &lock);
+        let changes = diff(&old, &old_names, &new, &new_names);
+        let lines: Vec<(&str, &Kind)> = changes.iter().map(|c| (c.rust.as_str(), &c.kind)).collect();
+        assert_eq!(lines, [("things_v1::Thing::extent", &Kind::Added)]);
+    }
+
+    #[test]
+    fn only_types_renamed_on_both_sides_hide_a_change_of_type() {
+        let mut report = Report::default();
+        report.renamed.extend(["A".to_owned(), "B".to_owned()]);
+        let named = |n: &str| TypeRef::Named(n.to_owned());
+        let array = |t: TypeRef| TypeRef::Array(Box::new(t));
+        assert!(report.renamed_only(&named("A"), &named("B")));
+        assert!(report.renamed_only(&array(named("A")), &array(named("B"))));
+        assert!(!report.renamed_only(&named("A"), &named("C")));
+        assert!(!report.renamed_only(&named("C"), &named("B")));
+        assert!(!report.renamed_only(&array(named("A")), &named("B")));
+        assert!(!report.renamed_only(&TypeRef::String, &TypeRef::String));
+        let page = |t: TypeRef| Response::Page { items_key: "things".to_owned(), item: t };
+        assert!(report.renamed_type_only(&Response::Json(named("A")), &page(named("B"))));
+        assert!(!report.renamed_type_only(&Response::Json(named("A")), &page(named("C"))));
+        assert!(!report.renamed_type_only(&Response::Json(named("C")), &Response::Json(named("B"))));
+        assert!(!report.renamed_type_only(&Response::Json(array(named("A"))), &Response::Json(named("B"))));
+        assert!(!report.renamed_type_only(&Response::Empty, &Response::Empty));
     }
 
     #[test]

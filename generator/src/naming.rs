@@ -167,11 +167,11 @@ pub fn singular(plural: &str) -> String {
     };
     let one = if let Some(stem) = last.strip_suffix("ies").filter(|s| s.len() > 1) {
         format!("{stem}y")
-    } else if let Some(stem) = ["sses", "shes", "ches", "xes"]
+    } else if let Some((stem, end)) = [("sses", "ss"), ("shes", "sh"), ("ches", "ch"), ("xes", "x")]
         .iter()
-        .find_map(|s| last.strip_suffix(s).map(|stem| (stem, &s[..s.len() - 2])))
+        .find_map(|(plural, end)| last.strip_suffix(plural).map(|stem| (stem, end)))
     {
-        format!("{}{}", stem.0, stem.1)
+        format!("{stem}{end}")
     } else if last.ends_with('s') && !["ss", "us", "is"].iter().any(|s| last.ends_with(s)) && last.len() > 1 {
         last[..last.len() - 1].to_owned()
     } else {

@@ -90,11 +90,17 @@ async fn child(way: &str, base: &str, service: &str, items: usize) {
     println!("{count} {}", peak_rss_kib());
 }
 
-/// One way of listing: a name for the table and the command that lists
-/// `BASE SERVICE ITEMS` given after it.
+/// How often each Rust way lists per round, interleaved with the others:
+/// a Rust run is short, and the median of three steadies the ratios that
+/// compare them (the SDKs, a second or more a run, list once a round).
+const RUST_RUNS: usize = 3;
+
+/// One way of listing: a name for the table, the command that lists
+/// `BASE SERVICE ITEMS` given after it, and how often it lists a round.
 struct Way {
     name: String,
     argv: Vec<String>,
+    runs: usize,
 }
 
 /// What one run of one way cost.
@@ -111,6 +117,12 @@ fn cpu_ms(who: nix::sys::resource::UsageWho) -> f64 {
     let usage = nix::sys::resource::getrusage(who).expect("getrusage");
     let (user, system) = (usage.user_time(), usage.system_time());
     (user.tv_sec() + system.tv_sec()) as f64 * 1e3 + (user.tv_usec() + system.tv_usec()) as f64 / 1e3
+}
+
+/// The median of each figure of `runs`.
+fn median_run(runs: &[Run]) -> Run {
+    let of = |f: fn(&Run) -> f64| median(runs.iter().map(f).collect());
+    Run { cpu_ms: of(|r| r.cpu_ms), server_ms: of(|r| r.server_ms), rss_kib: of(|r| r.rss_kib) }
 }
 
 /// Runs `way` on `items` bindings of `service` once: its CPU, the server's
@@ -205,6 +217,7 @@ fn python(sdk: &Path) -> Result<Way, String> {
     Ok(Way {
         name: format!("twilio-python {pinned} `bindings.stream()` ({version})"),
         argv: vec!["python3".into(), "-S".into(), dir.join("list.py").display().to_string()],
+        runs: 1,
     })
 }
 
@@ -230,6 +243,7 @@ fn node(sdk: &Path) -> Result<Way, String> {
     Ok(Way {
         name: format!("twilio-node {pinned} `bindings.each()` (Node {version})"),
         argv: vec!["node".into(), dir.join("list.js").display().to_string()],
+        runs: 1,
     })
 }
 
@@ -281,6 +295,7 @@ fn main() {
     let rust = |name: &str, way: &str| Way {
         name: name.to_owned(),
         argv: vec![me.clone(), "--child".into(), way.into()],
+        runs: RUST_RUNS,
     };
     let mut ways = vec![
         rust("`twilio-bindings` `list().stream()`", "stream"),
@@ -305,17 +320,27 @@ fn main() {
     let started = Instant::now();
     for (s, &items) in sizes.iter().enumerate() {
         let service = SERVICES[s.saturating_sub(1)].0;
-        // A warm-up of each way, then rounds whose first way rotates.
+        // A warm-up of each way, then rounds whose first way rotates; a
+        // way that lists several times a round counts with its median.
         for round in 0..=rounds {
-            for turn in 0..ways.len() {
-                let w = (round + turn) % ways.len();
-                if failed[w].is_some() {
-                    continue;
+            let mut costs: Vec<Vec<Run>> = vec![Vec::new(); ways.len()];
+            for again in 0..RUST_RUNS {
+                for turn in 0..ways.len() {
+                    let w = (round + turn) % ways.len();
+                    if failed[w].is_some() || again >= ways[w].runs {
+                        continue;
+                    }
+                    match run(&ways[w], &base, service, items) {
+                        Ok(cost) => costs[w].push(cost),
+                        Err(e) => failed[w] = Some(e),
+                    }
                 }
-                match run(&ways[w], &base, service, items) {
-                    Ok(cost) if round > 0 => runs[w][s].push(cost),
-                    Ok(_) => {}
-                    Err(e) => failed[w] = Some(e),
+            }
+            if round > 0 {
+                for (w, costs) in
+                    costs.iter().enumerate().filter(|(w, c)| failed[*w].is_none() && !c.is_empty())
+                {
+                    runs[w][s].push(median_run(costs));
                 }
             }
         }
@@ -324,7 +349,8 @@ fn main() {
     println!(
         "## Client beside Twilio's SDKs and hand-written loops: listing Chat v2 Service Bindings\n\n\
          One loopback server of pre-rendered pages ({PAGE_SIZE} bindings a page); each way in a \
-         process of its own, {rounds} rotating rounds after a warm-up. CPU is user + system of the \
+         process of its own, {rounds} rotating rounds after a warm-up, in which each Rust way \
+         lists {RUST_RUNS} times, interleaved, and counts with its median. CPU is user + system of the \
          whole process (`getrusage` of the finished child), start-up included; \"start\" is a run \
          that only loads and builds a client. Medians; ratios are the median of each round's ratio \
          to `list().stream()`, quartiles in brackets. Server CPU is this process's own over a run \

@@ -100,11 +100,26 @@ fn cargo_seconds(root: &Path, args: &[&str], target: Option<&Path>) -> Result<f6
     Ok(t.elapsed().as_secs_f64())
 }
 
+/// How many clean builds of a user's program each TLS feature gets, in
+/// rotating order: a noisy machine slows one build, not the median.
+const BUILD_ROUNDS: usize = 3;
+
+/// One clean debug build of a user's program.
+#[derive(Clone)]
+struct Build {
+    /// Seconds, wall.
+    wall: f64,
+    /// Seconds of CPU, cargo's and everything it ran.
+    cpu: f64,
+    /// The five crates that took longest, with their seconds.
+    slowest: Vec<(String, f64)>,
+}
+
 /// A clean debug build of a user's program that depends on `twilio-bindings`
 /// with one TLS choice (`None`: the default features), in a scratch crate of
-/// its own under the target directory, pinned by the workspace's `Cargo.lock`:
-/// its seconds and the five crates that took longest (`cargo build --timings`).
-fn user_crate_build(root: &Path, feature: Option<&str>) -> Result<(f64, Vec<(String, f64)>), String> {
+/// its own under the target directory, pinned by the workspace's `Cargo.lock`
+/// (`cargo build --timings` names the slowest crates).
+fn user_crate_build(root: &Path, feature: Option<&str>) -> Result<Build, String> {
     let label = feature.unwrap_or("default");
     let dir = crate::target_dir(root).join(format!("bench-user-{label}"));
     let _ = fs::remove_dir_all(&dir);
@@ -129,12 +144,14 @@ fn user_crate_build(root: &Path, feature: Option<&str>) -> Result<(f64, Vec<(Str
     write(dir.join("src/main.rs"), main)?;
     fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let target = dir.join("target");
+    let before = children_cpu_ms()?;
     let seconds = cargo_seconds(&dir, &["build", "-q", "--timings"], Some(&target));
+    let cpu = (children_cpu_ms()? - before) / 1e3;
     let slowest = fs::read_to_string(target.join("cargo-timings/cargo-timing.html"))
         .map(|html| slowest_units(&html, 5))
         .unwrap_or_default();
     let _ = fs::remove_dir_all(&dir);
-    Ok((seconds?, slowest))
+    Ok(Build { wall: seconds?, cpu, slowest })
 }
 
 /// The `n` crates of a `cargo build --timings` report that took longest,
@@ -166,18 +183,8 @@ type Processes = Vec<Vec<String>>;
 
 /// One timed whole process: wall and CPU (user + system) milliseconds.
 fn timed(cwd: &Path, argv: &[String]) -> Result<(f64, f64), String> {
-    use nix::sys::resource::{UsageWho, getrusage};
-    let cpu = || {
-        getrusage(UsageWho::RUSAGE_CHILDREN)
-            .map(|u| {
-                let (user, system) = (u.user_time(), u.system_time());
-                (user.tv_sec() + system.tv_sec()) as f64 * 1e3
-                    + (user.tv_usec() + system.tv_usec()) as f64 / 1e3
-            })
-            .map_err(|e| e.to_string())
-    };
     let (program, args) = argv.split_first().ok_or("an empty command")?;
-    let before = cpu()?;
+    let before = children_cpu_ms()?;
     let t = Instant::now();
     let output = Command::new(program).args(args).current_dir(cwd).output().map_err(|e| e.to_string())?;
     let wall = ms(t.elapsed());
@@ -189,7 +196,15 @@ fn timed(cwd: &Path, argv: &[String]) -> Result<(f64, f64), String> {
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    Ok((wall, cpu()? - before))
+    Ok((wall, children_cpu_ms()? - before))
+}
+
+/// CPU milliseconds (user + system) of this process's waited-for children so far.
+fn children_cpu_ms() -> Result<f64, String> {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).map_err(|e| e.to_string())?;
+    let (user, system) = (usage.user_time(), usage.system_time());
+    Ok((user.tv_sec() + system.tv_sec()) as f64 * 1e3 + (user.tv_usec() + system.tv_usec()) as f64 / 1e3)
 }
 
 /// The wall and CPU milliseconds of each round of one contender.
@@ -464,36 +479,61 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
         let _ = fs::remove_dir_all(&clean);
         // A user's program, on its own, with each TLS choice (native-tls
         // needs OpenSSL's headers: `libssl-dev` and `pkg-config` on Debian;
-        // rustls-aws-lc builds aws-lc-sys, a large C library).
+        // rustls-aws-lc builds aws-lc-sys, a large C library), in rounds.
         let _ = writeln!(
             out,
             "\n### A user's program on `twilio-bindings`, clean debug build, by TLS feature\n\n\
-             | features | seconds, wall | five slowest crates (seconds, `cargo build --timings`) |\n|---|---:|---|"
+             {BUILD_ROUNDS} clean builds each, in rotating order: medians, and the median of each round's \
+             ratio to the default, quartiles in brackets. CPU is cargo's and everything it ran.\n\n\
+             | features | seconds, wall | seconds, CPU | ÷ default, wall | five slowest crates of the median build (seconds, `cargo build --timings`) |\n\
+             |---|---:|---:|---:|---|"
         );
-        for feature in [None, Some("rustls-aws-lc"), Some("native-tls")] {
+        let features = [None, Some("rustls-aws-lc"), Some("native-tls")];
+        let mut builds: Vec<Vec<Build>> = vec![Vec::new(); features.len()];
+        let mut failed: Vec<Option<String>> = vec![None; features.len()];
+        for round in 0..BUILD_ROUNDS {
+            for k in 0..features.len() {
+                let which = (round + k) % features.len();
+                if failed[which].is_none() {
+                    match user_crate_build(root, features[which]) {
+                        Ok(build) => builds[which].push(build),
+                        Err(e) => failed[which] = Some(e),
+                    }
+                }
+            }
+        }
+        let defaults: Vec<f64> = builds[0].iter().map(|b| b.wall).collect();
+        for (which, feature) in features.iter().enumerate() {
             let what = match feature {
                 None => "default (`rustls`: rustls with ring)".to_owned(),
                 Some(feature) => format!("`{feature}` (default features off)"),
             };
-            match user_crate_build(root, feature) {
-                Ok((seconds, slowest)) => {
-                    let slowest: Vec<String> =
-                        slowest.iter().map(|(name, s)| format!("{name} {s:.1}")).collect();
-                    let _ = writeln!(out, "| {what} | {seconds:.1} | {} |", slowest.join(", "));
-                }
-                // A missing system library or tool is a line, not the end of the run.
-                Err(e) => {
-                    let first = e.lines().find(|l| l.contains("error")).unwrap_or("the build failed");
-                    let _ = writeln!(out, "| {what} | not built | {} |", twilio_codegen::docs::plain(first));
-                }
+            // A missing system library or tool is a line, not the end of the run.
+            if let Some(e) = &failed[which] {
+                let first = e.lines().find(|l| l.contains("error")).unwrap_or("the build failed");
+                let _ = writeln!(out, "| {what} | not built | | | {} |", twilio_codegen::docs::plain(first));
+                continue;
             }
+            let runs = &builds[which];
+            let walls: Vec<f64> = runs.iter().map(|b| b.wall).collect();
+            let wall = median(walls.clone());
+            let cpu = median(runs.iter().map(|b| b.cpu).collect());
+            let (ratio, q1, q3) = ratios(&walls, &defaults);
+            let typical = runs.iter().min_by(|a, b| (a.wall - wall).abs().total_cmp(&(b.wall - wall).abs()));
+            let slowest: Vec<String> = typical
+                .map(|b| b.slowest.iter().map(|(name, s)| format!("{name} {s:.1}")).collect())
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| {what} | {wall:.1} | {cpu:.1} | {ratio:.2}× [{q1:.2}–{q3:.2}] | {} |",
+                slowest.join(", ")
+            );
         }
         let _ = writeln!(
             out,
-            "\nGoal (issue 23): the default at most 40 s. Until this round the default was reqwest's \
-             rustls with aws-lc-rs (the `rustls-aws-lc` row; 64.0 s then, against 42.4 s for \
-             `native-tls`): aws-lc-sys is a large C library. The default now takes \
-             ring, whose C and assembly are small, with the same verifier and protocol versions."
+            "\nGoal (issue 23): the default at most 40 s of wall time. The default takes rustls with \
+             ring, whose C and assembly are small, with the platform's verifier; `rustls-aws-lc` is \
+             reqwest's own rustls set-up, which builds aws-lc-sys, a large C library."
         );
     }
     Ok(out)

@@ -453,12 +453,10 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
     /// lock entry to [`RELEASED`](naming::RELEASED).
     fn personal(&mut self, site: &str, marked: bool) -> (bool, bool) {
         let key = format!("{} pii {site}", self.module);
-        let locked = self.lock.get(&key).map(String::as_str);
-        let kept = !marked && locked == Some(naming::PERSONAL);
-        let value =
-            if marked || kept { Some(naming::PERSONAL) } else { locked.filter(|v| *v == naming::RELEASED) };
-        if let Some(value) = value {
-            self.claims.insert(key, value.to_owned());
+        let kept = !marked && self.lock.get(&key).is_some_and(|v| v == naming::PERSONAL);
+        // A `released` entry stays as the lock keeps every entry (rule 13).
+        if marked || kept {
+            self.claims.insert(key, naming::PERSONAL.to_owned());
         }
         (marked || kept, kept)
     }
@@ -530,13 +528,14 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
     fn lower(mut self, input: DomainInput<'a>) -> Result<Lowered3, Error> {
         self.module = input.module.clone();
         let prefix = format!("{} ", self.module);
+        // Keys of these kinds name types (and accessors and methods, whose
+        // snake_case names no type candidate can be).
         let type_kinds = ["api", "type ", "node ", "op "];
         self.promised = self
             .lock
             .iter()
             .filter_map(|(k, v)| k.strip_prefix(&prefix).map(|rest| (rest, v)))
             .filter(|(rest, _)| type_kinds.iter().any(|kind| rest.starts_with(kind)))
-            .filter(|(rest, _)| !rest.ends_with(" accessor") && !rest.ends_with(" method"))
             .map(|(_, v)| unraw(v).to_owned())
             .collect();
         let rust_name = self.pick_type(&["api".to_owned()], [pascal(&input.module)]);
@@ -774,7 +773,7 @@ fn sid_noun(owner: &Owner<'_>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{PathPart, parse_path, path_parts, sid_prefix};
+    use super::{PathPart, module_name, parse_path, path_parts, sid_prefix};
     use crate::load::load;
     use crate::ptr;
 
@@ -808,6 +807,46 @@ mod tests {
             let error = parse_path(&spec, path, &ptr!["paths", path]).expect_err(path);
             assert!(error.message.contains(message), "{path}: {error}");
             assert_eq!(error.pointer, format!("/paths/{}", path.replace('/', "~1")));
+        }
+    }
+
+    #[test]
+    fn module_names() {
+        let cases = [
+            ("chat_v2", "chat_v2"),
+            ("Chat-V2", "chat_v2"),
+            // Keywords, the crate's own modules and file names get `_api`.
+            ("type", "type_api"),
+            ("self", "self_api"),
+            ("_rt", "rt_api"),
+            ("sid", "sid_api"),
+            ("mod", "mod_api"),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(module_name(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn modules_take_a_first_segment_only_when_it_is_plain_text() {
+        for (path, module) in [
+            ("/v1/Things", "things_v1"),
+            ("/v1.{Format}/Things", "things_api"),
+            ("/{Version}/Things", "things_api"),
+        ] {
+            let params = match path.split(['{', '}']).nth(1) {
+                Some(name) => {
+                    format!("[{{name: {name}, in: path, required: true, schema: {{type: string}}}}]")
+                }
+                None => "[]".to_owned(),
+            };
+            let text = format!(
+                "openapi: 3.0.1\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://things.twilio.com'}}]\n\
+                 paths:\n  {path}:\n    get:\n      parameters: {params}\n      responses: {{'204': {{description: OK}}}}\n"
+            );
+            let spec = load("t.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+            let (api, _) = super::lower(&[spec], &Default::default()).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(api.domains.keys().collect::<Vec<_>>(), [module], "{path}");
         }
     }
 
