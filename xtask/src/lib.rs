@@ -66,16 +66,13 @@ pub const NAMING_MUTANTS: &[&str] = &[
     r"-F=lower/.*(pick|type_name|personal|locked|operation_ids|lower\b|SidUses|module_name|derived_ids|op_key|normaliz|sid_noun|nouns|variant|add_values|enumeration|resources|drafts|template)",
     "--test-package=twilio-codegen",
     "--test-package=tests",
-];
-
-/// The test targets that [`NAMING_MUTANTS`] runs, after `--`.
-pub const NAMING_TESTS: &[&str] = &[
-    "--lib",
-    "--test=names",
-    "--test=snapshots",
-    "--test=hostile",
-    "--test=spec_changes",
-    "--test=freshness",
+    // For the build as well as the run: only these test targets.
+    "--cargo-arg=--lib",
+    "--cargo-arg=--test=names",
+    "--cargo-arg=--test=snapshots",
+    "--cargo-arg=--test=hostile",
+    "--cargo-arg=--test=spec_changes",
+    "--cargo-arg=--test=freshness",
 ];
 
 /// Cargo's target directory: `CARGO_TARGET_DIR` if set, else `target/`.

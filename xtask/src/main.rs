@@ -366,9 +366,6 @@ fn run_mutants(in_diff: Option<PathBuf>, naming: bool) -> Result<(), String> {
     if let Some(diff) = in_diff {
         command.arg("--in-diff").arg(std::path::absolute(&diff).unwrap_or(diff));
     }
-    if naming {
-        command.arg("--").args(xtask::NAMING_TESTS);
-    }
     let status = command.status().map_err(|e| format!("cannot run cargo mutants: {e}"))?;
     match status.code() {
         Some(0) => Ok(()),

@@ -869,3 +869,164 @@ mod tests {
         }
     }
 }
+
+/// Unit tests of naming rules that the real specs never exercise, each on a
+/// small spec of its own.
+#[cfg(test)]
+mod naming_tests {
+    use crate::load::load;
+    use crate::model::*;
+    use crate::naming::NameLock;
+
+    /// `paths` (and `schemas`, YAML under `components.schemas`) as a spec of
+    /// its own, on `things.twilio.com`.
+    fn spec(paths: &str, schemas: &str) -> String {
+        format!(
+            "openapi: 3.0.1\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://things.twilio.com'}}]\n\
+             components:\n  schemas:\n{schemas}paths:\n{paths}"
+        )
+    }
+
+    fn lowered(files: &[(&str, String)], lock: &[(&str, &str)]) -> Result<(Api, NameLock), crate::Error> {
+        let specs: Vec<_> = files.iter().map(|(name, text)| load(name, text)).collect::<Result<_, _>>()?;
+        let lock: NameLock = lock.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        super::lower(&specs, &lock)
+    }
+
+    fn domain(paths: &str, schemas: &str, lock: &[(&str, &str)]) -> Domain {
+        let (mut api, _) =
+            lowered(&[("t.yaml", spec(paths, schemas))], lock).unwrap_or_else(|e| panic!("{e}"));
+        api.domains.remove("things_v1").expect("things_v1")
+    }
+
+    fn get(path: &str, params: &str, response: &str) -> String {
+        format!(
+            "  {path}:\n    get:\n      parameters: [{params}]\n      responses: {{'200': {{description: OK{response}}}}}\n"
+        )
+    }
+
+    fn path_param(name: &str, schema: &str) -> String {
+        format!("{{name: {name}, in: path, required: true, schema: {schema}}}, ")
+    }
+
+    fn returns(schema: &str) -> String {
+        format!(", content: {{application/json: {{schema: {{$ref: '#/components/schemas/{schema}'}}}}}}")
+    }
+
+    fn operations(domain: &Domain) -> Vec<&Operation> {
+        domain.resources.values().flat_map(|r| &r.operations).collect()
+    }
+
+    #[test]
+    fn an_instance_under_an_instance_hangs_off_it() {
+        let sid = path_param("Sid", "{type: string}");
+        let version = path_param("Version", "{type: string}");
+        let d = domain(&get("/v1/Things/{Sid}/{Version}", &format!("{sid}{version}"), ""), "", &[]);
+        assert_eq!(d.resources["/v1/Things/{}/{}"].parent.as_deref(), Some("/v1/Things/{}"));
+        assert_eq!(
+            d.resources["/v1/Things/{}"].parent, None,
+            "an instance hangs off its collection's parent"
+        );
+    }
+
+    #[test]
+    fn parameters_of_one_segment_take_their_types_in_order() {
+        let sid = path_param("Sid", "{type: string, pattern: '^TH[0-9a-fA-F]{32}$'}");
+        let version = path_param("Version", "{type: integer}");
+        let d = domain(&get("/v1/Things/{Sid}-{Version}", &format!("{sid}{version}"), ""), "", &[]);
+        let types: Vec<&TypeRef> =
+            d.resources["/v1/Things/{}-{}"].identifiers.iter().map(|p| &p.ty).collect();
+        assert_eq!(types, [&TypeRef::Sid("TH".to_owned()), &TypeRef::I64]);
+    }
+
+    #[test]
+    fn an_operation_parameter_named_like_a_path_parameter_gives_way() {
+        let sid = path_param("Sid", "{type: string}");
+        let params = format!(
+            "{sid}{{name: ThingSid, in: query, schema: {{type: string}}}}, {{name: QueryThingSid, in: query, schema: {{type: string}}}}"
+        );
+        let d = domain(&get("/v1/Things/{Sid}", &params, ""), "", &[]);
+        let names: Vec<(&str, &str)> =
+            operations(&d)[0].params.iter().map(|p| (p.name.as_str(), p.rust_name.as_str())).collect();
+        assert_eq!(names, [("QueryThingSid", "query_thing_sid"), ("ThingSid", "query_thing_sid_alt")]);
+        assert_eq!(d.resources["/v1/Things/{}"].identifiers[0].rust_name, "thing_sid");
+    }
+
+    #[test]
+    fn derived_operation_ids_take_their_path_parameters_when_shared_or_given() {
+        let sid = path_param("Sid", "{type: string}");
+        let version = path_param("Version", "{type: string}");
+        let paths = [
+            "  /v1/Other:\n    get:\n      operationId: FetchThings\n      responses: {'204': {description: OK}}\n"
+                .to_owned(),
+            get("/v1/Things/{Sid}", &sid, ""),
+            get("/v1/Widgets/{Sid}", &sid, ""),
+            get("/v1/Widgets/{Sid}/{Version}", &format!("{sid}{version}"), ""),
+            get("/v1/Gadgets/{Sid}", &sid, ""),
+        ]
+        .concat();
+        let d = domain(&paths, "", &[]);
+        let mut ids: Vec<&str> = operations(&d).iter().map(|op| op.operation_id.as_str()).collect();
+        ids.sort();
+        assert_eq!(
+            ids,
+            [
+                "FetchGadgets",
+                "FetchThings",
+                "FetchThingsBySid",
+                "FetchWidgetsBySid",
+                "FetchWidgetsBySidAndVersion"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_component_in_several_files_is_one_type_only_if_it_is_the_same() {
+        let thing =
+            "    things.v1.thing:\n      type: object\n      properties:\n        a: {type: string}\n";
+        let other =
+            "    things.v1.thing:\n      type: object\n      properties:\n        b: {type: string}\n";
+        let sid = path_param("Sid", "{type: string}");
+        let first = spec(&get("/v1/Things", "", &returns("things.v1.thing")), thing);
+        let same = spec(&get("/v1/Things/{Sid}", &sid, &returns("things.v1.thing")), thing);
+        let (api, _) =
+            lowered(&[("a.yaml", first.clone()), ("b.yaml", same)], &[]).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(api.domains["things_v1"].types.keys().collect::<Vec<_>>(), ["Thing"]);
+        let differs = spec(&get("/v1/Things/{Sid}", &sid, &returns("things.v1.thing")), other);
+        let error = lowered(&[("a.yaml", first), ("b.yaml", differs)], &[]).err().map(|e| e.to_string());
+        assert!(
+            error.is_some_and(|e| e.starts_with("b.yaml") && e.contains("differs from the one in a.yaml"))
+        );
+    }
+
+    #[test]
+    fn places_locked_to_one_enum_share_every_value() {
+        let schemas = "    things.v1.thing:\n      type: object\n      properties:\n        kind: {type: string, enum: [a, b]}\n";
+        let page = ", content: {application/json: {schema: {type: object, properties: {things: {type: array, items: {$ref: '#/components/schemas/things.v1.thing'}}, meta: {type: object, properties: {next_page_url: {type: string}}}}}}}";
+        let param = "{name: Kind, in: query, schema: {type: string, enum: [b, c]}}";
+        let lock = [
+            ("things_v1 type field Thing kind", "Kind"),
+            ("things_v1 type param GET /v1/Things query Kind", "Kind"),
+        ];
+        let d = domain(&get("/v1/Things", param, page), schemas, &lock);
+        let Some(TypeDef::Enum(kind)) = d.types.get("Kind") else { panic!("{:?}", d.types.keys()) };
+        let values: Vec<&str> = kind.variants.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(values, ["b", "c", "a"]);
+        assert_eq!(d.types.len(), 2, "{:?}", d.types.keys());
+    }
+
+    #[test]
+    fn enums_of_the_same_values_under_other_names_stay_apart() {
+        let schemas = "    things.v1.thing_enum:\n      type: object\n      properties:\n        kind: {type: string, enum: [big, small]}\n\
+                       \x20   things.v1.thing:\n      type: object\n      properties:\n        kind: {$ref: '#/components/schemas/thing_enum_kind'}\n\
+                       \x20   thing_enum_kind: {type: string, enum: [big, small]}\n";
+        let paths = [
+            get("/v1/Alpha", "", &returns("things.v1.thing_enum")),
+            get("/v1/Things", "", &returns("things.v1.thing")),
+        ];
+        let d = domain(&paths.concat(), schemas, &[]);
+        let enums: Vec<&String> =
+            d.types.iter().filter(|(_, t)| matches!(t, TypeDef::Enum(_))).map(|(n, _)| n).collect();
+        assert_eq!(enums, ["ThingEnumKind", "ThingKind"]);
+    }
+}
