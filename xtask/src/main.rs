@@ -575,25 +575,24 @@ fn run_bench(quick: bool) -> Result<(), String> {
     }
     let started = Instant::now();
     let generator = xtask::bench::run(&root, quick)?;
+    // A benchmark of the tests package, run with `args`: its Markdown.
+    let cargo_bench = |name: &str, args: &[&str]| -> Result<String, String> {
+        let output =
+            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+                .current_dir(&root)
+                .args(["bench", "--quiet", "-p", "tests", "--bench", name, "--"])
+                .args(args)
+                .output()
+                .map_err(|e| e.to_string())?;
+        if !output.status.success() {
+            return Err(format!("the {name} benchmark failed:\n{}", String::from_utf8_lossy(&output.stderr)));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    };
     xtask::tell!("bench: the client, against a hand-written loop");
-    let client = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .current_dir(&root)
-        .args(["bench", "--quiet", "-p", "tests", "--bench", "client"])
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !client.status.success() {
-        return Err(format!("the client benchmark failed:\n{}", String::from_utf8_lossy(&client.stderr)));
-    }
+    let client = cargo_bench("client", &[])?;
     xtask::tell!("bench: beside Twilio's SDKs and hand loops, a process each");
-    let mut peers = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    peers.current_dir(&root).args(["bench", "--quiet", "-p", "tests", "--bench", "peers"]);
-    if quick {
-        peers.args(["--", "--rounds", "3"]);
-    }
-    let peers = peers.output().map_err(|e| e.to_string())?;
-    if !peers.status.success() {
-        return Err(format!("the peers benchmark failed:\n{}", String::from_utf8_lossy(&peers.stderr)));
-    }
+    let peers = cargo_bench("peers", if quick { &["--rounds", "3"] } else { &[] })?;
     let machine = format!(
         "{} cores, {}",
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
@@ -612,9 +611,7 @@ fn run_bench(quick: bool) -> Result<(), String> {
          ```\n\n\
          The parse floor is serde_yaml → openapiv3 alone, the least any\n\
          generator built on openapiv3 must spend. Benchmarks are not tests: nothing\n\
-         here is asserted in the test suite.\n\n{generator}\n{READING}\n{}\n{}\n{PEERS}\n{DEPENDENCIES}",
-        String::from_utf8_lossy(&client.stdout),
-        String::from_utf8_lossy(&peers.stdout)
+         here is asserted in the test suite.\n\n{generator}\n{READING}\n{client}\n{peers}\n{PEERS}\n{DEPENDENCIES}"
     );
     std::fs::write(root.join("BENCHMARKS.md"), text).map_err(|e| e.to_string())?;
     xtask::tell!("wrote BENCHMARKS.md in {:.0} s", started.elapsed().as_secs_f64());
