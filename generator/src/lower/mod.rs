@@ -981,6 +981,22 @@ mod naming_tests {
     }
 
     #[test]
+    fn a_derived_operation_id_that_is_taken_is_an_error() {
+        let sid = path_param("Sid", "{type: string}");
+        let given = |id: &str| {
+            format!(
+                "  /v1/Other:\n    get:\n      operationId: {id}\n      responses: {{'204': {{description: OK}}}}\n"
+            )
+        };
+        // Its short form is given, so it takes its full form: given too.
+        let paths = [given("FetchThings"), get("/v1/Things/{Sid}", &sid, "")].concat();
+        let taken = [paths.clone(), given("FetchThingsBySid").replace("/v1/Other", "/v1/Else")].concat();
+        assert!(lowered(&[("t.yaml", spec(&paths, ""))], &[]).is_ok());
+        let error = lowered(&[("t.yaml", spec(&taken, ""))], &[]).err().map(|e| e.to_string());
+        assert!(error.as_deref().is_some_and(|e| e.contains("\"FetchThingsBySid\", is taken")), "{error:?}");
+    }
+
+    #[test]
     fn a_component_in_several_files_is_one_type_only_if_it_is_the_same() {
         let thing =
             "    things.v1.thing:\n      type: object\n      properties:\n        a: {type: string}\n";
