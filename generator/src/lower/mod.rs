@@ -997,6 +997,16 @@ mod naming_tests {
     }
 
     #[test]
+    fn nodes_that_lead_to_no_operation_are_dropped_however_deep() {
+        let sid = path_param("Sid", "{type: string}");
+        let paths =
+            [get("/v1/Other", "", ""), format!("  /v1/Things/{{Sid}}/Parts:\n    parameters: [{sid}]\n")]
+                .concat();
+        let d = domain(&paths, "", &[]);
+        assert_eq!(d.resources.keys().collect::<Vec<_>>(), ["/v1/Other"]);
+    }
+
+    #[test]
     fn a_component_in_several_files_is_one_type_only_if_it_is_the_same() {
         let thing =
             "    things.v1.thing:\n      type: object\n      properties:\n        a: {type: string}\n";

@@ -292,8 +292,9 @@ impl<'a> DomainLowering<'a, '_> {
             );
         }
 
-        // Navigation-only nodes that lead to no operation are dropped.
-        loop {
+        // Navigation-only nodes that lead to no operation are dropped, a level
+        // at a time; a tree has no more levels than nodes.
+        for _ in 0..resources.len() {
             let parents: BTreeSet<String> = resources.values().filter_map(|r| r.parent.clone()).collect();
             let before = resources.len();
             resources.retain(|key, r| !r.operations.is_empty() || parents.contains(key));
