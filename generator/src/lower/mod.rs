@@ -1007,6 +1007,77 @@ mod naming_tests {
     }
 
     #[test]
+    fn parameters_that_want_one_name_fall_back_by_where_they_are() {
+        let params = "{name: Thing, in: query, schema: {type: string}}, {name: thing, in: query, schema: {type: string}}, \
+                      {name: Other, in: header, schema: {type: string}}, {name: other, in: query, schema: {type: string}}";
+        let d = domain(&get("/v1/Things", params, ""), "", &[]);
+        let names: Vec<(&str, &str)> =
+            operations(&d)[0].params.iter().map(|p| (p.name.as_str(), p.rust_name.as_str())).collect();
+        // Beside one of its own place, a name takes its spelling; beside another place, its place.
+        assert_eq!(
+            names,
+            [("Other", "header_other"), ("other", "other"), ("Thing", "thing"), ("thing", "thing_lower")]
+        );
+    }
+
+    #[test]
+    fn docs_say_what_a_path_holds_in_its_own_words() {
+        let sid = "{name: Sid, in: path, required: true, description: The thing., schema: {type: string}}";
+        let name = path_param("Name", "{type: string}");
+        let paths = [get("/v1/Things/{Sid}/Parts", sid, ""), get("/v1/Widgets/{Name}", &name, "")].concat();
+        let d = domain(&paths, "", &[]);
+        let list = &d.resources["/v1/Things/{}/Parts"].operations[0];
+        assert_eq!(list.doc.first().map(String::as_str), Some("Lists the parts."));
+        assert_eq!(list.path_params[0].doc, ["The thing."], "an operation keeps the doc it declares");
+        // A node no path item declares is documented by the template it stands for,
+        // and its parameter by the operations below it.
+        let thing = &d.resources["/v1/Things/{}"];
+        assert!(thing.doc.iter().any(|l| l == "Path: `/v1/Things/{Sid}`."), "{:?}", thing.doc);
+        let sid_doc = &thing.identifiers[0].doc;
+        assert_eq!(sid_doc[0], "The thing.");
+        assert!(sid_doc[1].starts_with("Any text is taken here, not only a SID"), "{sid_doc:?}");
+        // Free text that is not called a SID needs no such note.
+        assert_eq!(d.resources["/v1/Widgets/{}"].identifiers[0].doc, ["The `Name` path parameter."]);
+    }
+
+    #[test]
+    fn members_collections_and_their_texts() {
+        let sid = path_param("Sid", "{type: string}");
+        let name = path_param("Name", "{type: string}");
+        let part = path_param("PartSid", "{type: string}");
+        let described = |path: &str, text: &str, params: &str| {
+            get(path, params, "").replacen(":\n", &format!(":\n    description: {text}\n"), 1)
+        };
+        let paths = [
+            described("/v1/Knowledge", "Bits of knowledge.", ""),
+            described("/v1/Knowledge/{Sid}", "Bits of knowledge.", &sid),
+            described("/v1/Widgets/{Name}", "A widget.", &name),
+            get("/v1/Things/{Sid}/Parts/{PartSid}", &format!("{sid}{part}"), ""),
+        ]
+        .concat();
+        let d = domain(&paths, "", &[]);
+        // A collection spelled like its members leaves them the plain name.
+        assert_eq!(d.resources["/v1/Knowledge"].accessor, "knowledge_list");
+        assert_eq!(d.resources["/v1/Knowledge/{}"].accessor, "knowledge");
+        // Text a member shares with its collection documents the collection only.
+        let has = |key: &str, text: &str| d.resources[key].doc.iter().any(|l| l == text);
+        assert!(has("/v1/Knowledge", "Bits of knowledge."));
+        assert!(!has("/v1/Knowledge/{}", "Bits of knowledge."));
+        assert!(has("/v1/Widgets/{}", "A widget."));
+        // Each path parameter takes its own place in the path.
+        let op = &d.resources["/v1/Things/{}/Parts/{}"].operations[0];
+        let params: Vec<&str> = op
+            .path_parts
+            .iter()
+            .filter_map(|p| match p {
+                PathPart::Param(name) => Some(name.as_str()),
+                PathPart::Literal(_) => None,
+            })
+            .collect();
+        assert_eq!(params, ["thing_sid", "part_sid"]);
+    }
+
+    #[test]
     fn a_component_in_several_files_is_one_type_only_if_it_is_the_same() {
         let thing =
             "    things.v1.thing:\n      type: object\n      properties:\n        a: {type: string}\n";
