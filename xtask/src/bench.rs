@@ -83,8 +83,8 @@ fn zero() -> Stages {
 /// Seconds that `cargo` takes with `args`, with an optional target
 /// directory; an error if cargo fails.
 fn cargo_seconds(root: &Path, args: &[&str], target: Option<&Path>) -> Result<f64, String> {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    command.current_dir(root).args(args);
+    let mut command = crate::cargo(root);
+    command.args(args);
     if let Some(target) = target {
         command.env("CARGO_TARGET_DIR", target);
     }

@@ -9,7 +9,6 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use crate::{Failure, Mode, Target, codegen, read_specs};
@@ -140,8 +139,7 @@ fn build_all(root: &Path, scratch: &Path, rows: &mut [Row]) -> Result<(), Failur
     let lock = fs::read(root.join("Cargo.lock")).map_err(|e| Failure::Io(root.join("Cargo.lock"), e))?;
     write(scratch.join("Cargo.lock"), &lock)?;
 
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .current_dir(scratch)
+    let output = crate::cargo(scratch)
         .env("CARGO_TARGET_DIR", crate::target_dir(root))
         .args([
             "clippy",
@@ -180,8 +178,7 @@ fn build_all(root: &Path, scratch: &Path, rows: &mut [Row]) -> Result<(), Failur
 /// Every doctest in the corpus, as rustdoc lists them. Listed, never run:
 /// a doctest here would be spec text.
 fn doctests(root: &Path, scratch: &Path) -> Result<Vec<String>, Failure> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .current_dir(scratch)
+    let output = crate::cargo(scratch)
         .env("CARGO_TARGET_DIR", crate::target_dir(root))
         .args(["test", "--doc", "--workspace", "--no-fail-fast", "--quiet", "--", "--list"])
         .output()

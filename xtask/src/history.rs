@@ -17,7 +17,6 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use twilio_codegen::diff::{self, Kind};
@@ -264,8 +263,7 @@ fn unredacted(start: &BTreeSet<String>, api: &Api) -> Vec<String> {
 }
 
 fn cargo(dir: &Path, root: &Path, args: &[&str]) -> Result<Option<String>, Failure> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .current_dir(dir)
+    let output = crate::cargo(dir)
         .env("CARGO_TARGET_DIR", crate::target_dir(root))
         .args(args)
         .output()

@@ -75,6 +75,14 @@ pub const NAMING_MUTANTS: &[&str] = &[
     "--cargo-arg=--test=freshness",
 ];
 
+/// A cargo command in `dir`: the cargo that runs this program (`CARGO`), else
+/// the one on the path.
+pub fn cargo(dir: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(dir);
+    command
+}
+
 /// Cargo's target directory: `CARGO_TARGET_DIR` if set, else `target/`.
 pub fn target_dir(root: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {

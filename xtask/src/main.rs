@@ -347,15 +347,8 @@ fn run_mutants(in_diff: Option<PathBuf>, naming: bool) -> Result<(), String> {
     // The baseline is skipped: cargo-mutants 27 runs it with only the mutated
     // package's tests, where the workspace's suites do not exist; `cargo test`
     // is the baseline.
-    let mut command =
-        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    command.current_dir(&root).args([
-        "mutants",
-        "--no-shuffle",
-        "--baseline=skip",
-        "--timeout=240",
-        "--build-timeout=600",
-    ]);
+    let mut command = xtask::cargo(&root);
+    command.args(["mutants", "--no-shuffle", "--baseline=skip", "--timeout=240", "--build-timeout=600"]);
     if naming {
         command.arg("--no-config").args(xtask::NAMING_MUTANTS);
     } else {
@@ -564,26 +557,22 @@ fn run_bench(quick: bool) -> Result<(), String> {
     let root = root();
     if cfg!(debug_assertions) {
         // Timings of a debug build mean nothing: run the release build.
-        let status =
-            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-                .current_dir(&root)
-                .args(["run", "--quiet", "--release", "-p", "xtask", "--", "bench"])
-                .args(quick.then_some("--quick"))
-                .status()
-                .map_err(|e| e.to_string())?;
+        let status = xtask::cargo(&root)
+            .args(["run", "--quiet", "--release", "-p", "xtask", "--", "bench"])
+            .args(quick.then_some("--quick"))
+            .status()
+            .map_err(|e| e.to_string())?;
         return if status.success() { Ok(()) } else { Err("the release benchmark failed".to_owned()) };
     }
     let started = Instant::now();
     let generator = xtask::bench::run(&root, quick)?;
     // A benchmark of the tests package, run with `args`: its Markdown.
     let cargo_bench = |name: &str, args: &[&str]| -> Result<String, String> {
-        let output =
-            std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-                .current_dir(&root)
-                .args(["bench", "--quiet", "-p", "tests", "--bench", name, "--"])
-                .args(args)
-                .output()
-                .map_err(|e| e.to_string())?;
+        let output = xtask::cargo(&root)
+            .args(["bench", "--quiet", "-p", "tests", "--bench", name, "--"])
+            .args(args)
+            .output()
+            .map_err(|e| e.to_string())?;
         if !output.status.success() {
             return Err(format!("the {name} benchmark failed:\n{}", String::from_utf8_lossy(&output.stderr)));
         }

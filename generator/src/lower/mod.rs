@@ -905,6 +905,13 @@ mod naming_tests {
         )
     }
 
+    /// A path item with one operation, whose operationId is `id`.
+    fn with_id(path: &str, id: &str) -> String {
+        format!(
+            "  {path}:\n    get:\n      operationId: {id}\n      responses: {{'204': {{description: OK}}}}\n"
+        )
+    }
+
     fn path_param(name: &str, schema: &str) -> String {
         format!("{{name: {name}, in: path, required: true, schema: {schema}}}, ")
     }
@@ -957,8 +964,7 @@ mod naming_tests {
         let sid = path_param("Sid", "{type: string}");
         let version = path_param("Version", "{type: string}");
         let paths = [
-            "  /v1/Other:\n    get:\n      operationId: FetchThings\n      responses: {'204': {description: OK}}\n"
-                .to_owned(),
+            with_id("/v1/Other", "FetchThings"),
             get("/v1/Things/{Sid}", &sid, ""),
             get("/v1/Widgets/{Sid}", &sid, ""),
             get("/v1/Widgets/{Sid}/{Version}", &format!("{sid}{version}"), ""),
@@ -983,14 +989,9 @@ mod naming_tests {
     #[test]
     fn a_derived_operation_id_that_is_taken_is_an_error() {
         let sid = path_param("Sid", "{type: string}");
-        let given = |id: &str| {
-            format!(
-                "  /v1/Other:\n    get:\n      operationId: {id}\n      responses: {{'204': {{description: OK}}}}\n"
-            )
-        };
         // Its short form is given, so it takes its full form: given too.
-        let paths = [given("FetchThings"), get("/v1/Things/{Sid}", &sid, "")].concat();
-        let taken = [paths.clone(), given("FetchThingsBySid").replace("/v1/Other", "/v1/Else")].concat();
+        let paths = [with_id("/v1/Other", "FetchThings"), get("/v1/Things/{Sid}", &sid, "")].concat();
+        let taken = [paths.clone(), with_id("/v1/Else", "FetchThingsBySid")].concat();
         assert!(lowered(&[("t.yaml", spec(&paths, ""))], &[]).is_ok());
         let error = lowered(&[("t.yaml", spec(&taken, ""))], &[]).err().map(|e| e.to_string());
         assert!(error.as_deref().is_some_and(|e| e.contains("\"FetchThingsBySid\", is taken")), "{error:?}");
