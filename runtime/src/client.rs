@@ -558,7 +558,9 @@ impl Client {
         );
         let attempts = async {
             let started = tokio::time::Instant::now();
-            let deadline = retry.max_elapsed.map(|budget| started + budget);
+            // A budget too large for the clock is no budget: every time sum
+            // saturates, so no header and no setting can panic the call.
+            let deadline = retry.max_elapsed.and_then(|budget| started.checked_add(budget));
             let mut http = http;
             let mut attempt = 0;
             let (outcome, asked) = loop {
@@ -590,7 +592,8 @@ impl Client {
                 // Never earlier than the server allows; a computed backoff
                 // is capped, a `Retry-After` is not.
                 let wait = asked.unwrap_or_else(|| backoff(&retry, attempt).min(retry.max_backoff));
-                let fits = deadline.is_none_or(|d| tokio::time::Instant::now() + wait < d);
+                let fits = deadline
+                    .is_none_or(|d| tokio::time::Instant::now().checked_add(wait).is_some_and(|end| end < d));
                 if !fits {
                     break (outcome, asked);
                 }

@@ -269,10 +269,11 @@ impl ApiError {
     }
 
     /// This error with every one of `personal` (and its encoded forms) shown
-    /// as `[redacted]` in `message`.
+    /// as `[redacted]` in each of its text fields (`message`, `more_info`):
+    /// a server or proxy may echo the request anywhere.
     pub fn redacting(mut self, personal: &[String]) -> Self {
-        if let Some(message) = &self.message {
-            self.message = Some(redact_values(message, personal));
+        for text in [&mut self.message, &mut self.more_info].into_iter().flatten() {
+            *text = redact_values(text, personal);
         }
         self
     }
@@ -333,6 +334,11 @@ mod tests {
             )
         );
         assert!(error.raw_message().is_some_and(|m| m.contains("alice%20smith")));
+        // Every text field, not only the message: a proxy may echo the URL anywhere.
+        let body = br#"{"code": 20404, "message": "m", "more_info": "https://x/?Identity=alice%40example.com&u=/Users/alice@example.com"}"#;
+        let error = ApiError::from_response(404, body).redacting(&["alice@example.com".to_owned()]);
+        let shown = format!("{error} {error:?} {:?}", error.more_info);
+        assert!(!shown.contains("alice"), "{shown}");
         // Nothing to redact leaves the message as sent.
         let plain = ApiError::from_response(404, body).redacting(&[String::new()]);
         assert_eq!(plain.message.as_deref(), plain.raw_message());

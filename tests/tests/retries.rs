@@ -224,6 +224,37 @@ async fn a_wait_of_exactly_the_budget_left_does_not_fit() {
     assert_eq!(transport.attempts(), 2);
 }
 
+/// Time sums saturate: a server (or proxy, or mock) that asks for a wait no
+/// clock can add, or a budget of `Duration::MAX`, is an answer, never a panic.
+#[tokio::test(start_paused = true)]
+async fn waits_and_budgets_too_large_for_the_clock_do_not_panic() {
+    for huge in ["18446744073709551615", "9223372036854775808", "9300000000000000000"] {
+        let transport = Scripted::new(vec![Ok(response(429, &[("retry-after", huge)]))]);
+        let error = scripted_client(transport.clone(), RetryPolicy::default())
+            .execute(&request(Method::Get))
+            .await
+            .expect_err("a wait past the default budget is the call's error");
+        assert_eq!(transport.attempts(), 1, "{huge}");
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(huge.parse().expect("a number"))));
+    }
+    // A budget of `Duration::MAX`: calls work, and waits are obeyed.
+    let endless = RetryPolicy { max_elapsed: Some(Duration::MAX), ..RetryPolicy::default() };
+    let transport = Scripted::new(vec![Ok(response(503, &[("retry-after", "7")]))]);
+    let started = tokio::time::Instant::now();
+    scripted_client(transport.clone(), endless).execute(&request(Method::Get)).await.expect("after 7 s");
+    assert_eq!((transport.attempts(), started.elapsed()), (2, Duration::from_secs(7)));
+    // And a call with a `Duration::MAX` timeout per attempt.
+    let client = Client::builder(Credentials::auth_token("AC1", TOKEN))
+        .base_url("http://127.0.0.1:9")
+        .expect("valid")
+        .retry(endless)
+        .timeout(Duration::MAX)
+        .transport(Scripted::new(Vec::new()))
+        .build()
+        .expect("builds");
+    client.execute(&request(Method::Get)).await.expect("200");
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_timeout_names_the_shorter_of_the_budget_and_the_attempt_timeout() {
     let timed_out = |budget: Option<u64>, attempt: u64| async move {
