@@ -40,7 +40,6 @@ pub fn slice_all(root: &Path, from: &Path) -> Result<usize, Failure> {
     let mut entries: Vec<PathBuf> =
         fs::read_dir(from).map_err(io(from))?.flatten().map(|e| e.path()).collect();
     entries.sort();
-    let dir = root.join(HISTORY_DIR);
     let (mut sums, mut upstream_sums) = (String::new(), String::new());
     let mut written = 0;
     for path in entries {
@@ -51,16 +50,18 @@ pub fn slice_all(root: &Path, from: &Path) -> Result<usize, Failure> {
         let text = &found[0].text;
         let cut = slice::history_slice(text, name)
             .map_err(|e| Failure::Io(path.clone(), std::io::Error::other(e)))?;
-        let target = dir.join(&file);
-        output::write_all(&[(target, cut.clone().into_bytes())])?;
+        output::write_in(root, &[(Path::new(HISTORY_DIR).join(&file), cut.clone().into_bytes())])?;
         sums.push_str(&format!("{}  {file}\n", output::sha256(cut.as_bytes())));
         upstream_sums.push_str(&format!("{}  {file}\n", output::sha256(text.as_bytes())));
         written += 1;
     }
-    output::write_all(&[
-        (dir.join("SHA256SUMS"), sums.into_bytes()),
-        (dir.join("UPSTREAM-SHA256SUMS"), upstream_sums.into_bytes()),
-    ])?;
+    output::write_in(
+        root,
+        &[
+            (Path::new(HISTORY_DIR).join("SHA256SUMS"), sums.into_bytes()),
+            (Path::new(HISTORY_DIR).join("UPSTREAM-SHA256SUMS"), upstream_sums.into_bytes()),
+        ],
+    )?;
     Ok(written)
 }
 

@@ -238,11 +238,36 @@ pub enum Failure {
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Errors quote files (serde names an unknown field as written):
+        // what reaches the terminal can set no title, erase no line.
         match self {
-            Failure::Spec(error) => write!(f, "error: {error}"),
-            Failure::Io(path, error) => write!(f, "error: {}: {error}", path.display()),
+            Failure::Spec(error) => write!(f, "error: {}", terminal(&error.to_string())),
+            Failure::Io(path, error) => {
+                write!(
+                    f,
+                    "error: {}: {}",
+                    terminal(&path.display().to_string()),
+                    terminal(&error.to_string())
+                )
+            }
         }
     }
+}
+
+/// Text made safe for a terminal: control characters (ESC, CR, newlines
+/// included) and the characters that reorder or hide text are escaped.
+pub fn terminal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let hidden = c.is_control()
+            || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}');
+        if hidden {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The Bindings fragments in `spec/`, sorted.

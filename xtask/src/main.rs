@@ -327,9 +327,12 @@ fn run_slice() -> Result<(), String> {
     let root = root();
     let upstream = upstream::stored(&root).map_err(|e| e.to_string())?;
     let fragments = upstream::cut(&upstream)?;
-    for (file, text) in fragments {
-        let target = root.join("spec").join(&file);
-        std::fs::write(&target, text).map_err(|e| format!("{}: {e}", target.display()))?;
+    let files: Vec<(std::path::PathBuf, Vec<u8>)> = fragments
+        .iter()
+        .map(|(file, text)| (["spec", file].iter().collect(), text.clone().into_bytes()))
+        .collect();
+    xtask::output::write_in(&root, &files).map_err(|e| e.to_string())?;
+    for file in fragments.keys() {
         xtask::tell!("wrote spec/{file} from {}", upstream::UPSTREAM_DIR);
     }
     Ok(())
@@ -422,7 +425,10 @@ fn run_corpus(dirs: Vec<PathBuf>, hostile: Vec<PathBuf>, build: bool) -> Result<
     let (rows, found) = corpus::run(&root, &dirs, build).map_err(|e| e.to_string())?;
     let table = corpus::table(&rows, &found);
     xtask::say!("{table}");
-    let _ = std::fs::write(xtask::target_dir(&root).join("corpus/report.md"), &table);
+    let _ = xtask::output::write_in(
+        &xtask::target_dir(&root),
+        &[("corpus/report.md".into(), table.clone().into_bytes())],
+    );
     xtask::tell!("corpus: {} specs in {:.1} s", rows.len(), started.elapsed().as_secs_f64());
     let failed: Vec<&str> = rows.iter().filter(|r| !r.passed()).map(|r| r.name.as_str()).collect();
     if !found.doctests.is_empty() {
@@ -602,7 +608,8 @@ fn run_bench(quick: bool) -> Result<(), String> {
          generator built on openapiv3 must spend. Benchmarks are not tests: nothing\n\
          here is asserted in the test suite.\n\n{generator}\n{READING}\n{client}\n{peers}\n{PEERS}\n{DEPENDENCIES}"
     );
-    std::fs::write(root.join("BENCHMARKS.md"), text).map_err(|e| e.to_string())?;
+    xtask::output::write_in(&root, &[("BENCHMARKS.md".into(), text.into_bytes())])
+        .map_err(|e| e.to_string())?;
     xtask::tell!("wrote BENCHMARKS.md in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -258,6 +258,47 @@ pub fn check_parents(dir: &Path, rel: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The bytes of a file the generator wrote: a regular file, never a
+/// symlink (opened with `O_NOFOLLOW`, so a link put in its place between
+/// the look and the open is refused too), read within the bound.
+pub fn read_own(path: &Path) -> Result<Vec<u8>, Failure> {
+    use std::io::Read as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::libc::O_NONBLOCK | nix::libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(nix::libc::ELOOP) => refuse(path, "is a symlink; the generator never reads one as its own"),
+            _ => Failure::Io(path.to_path_buf(), e),
+        })?;
+    let meta = file.metadata().map_err(|e| Failure::Io(path.to_path_buf(), e))?;
+    if !meta.is_file() {
+        return Err(refuse(path, "is not a regular file"));
+    }
+    let limit = crate::MAX_OWN_FILE;
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| Failure::Io(path.to_path_buf(), e))?;
+    if bytes.len() as u64 > limit {
+        return Err(refuse(path, format!("is larger than {limit} bytes; refusing to read it")));
+    }
+    Ok(bytes)
+}
+
+/// Writes files of the repository at `root` (paths relative to it) through
+/// [`write_all`], after refusing any whose place is a symlink or not a
+/// regular file, or whose folders inside `root` include a symlink.
+pub fn write_in(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<(), Failure> {
+    let mut writes = Vec::with_capacity(files.len());
+    for (rel, bytes) in files {
+        check_parents(root, rel)?;
+        let path = root.join(rel);
+        existing(&path)?;
+        writes.push((path, bytes.clone()));
+    }
+    write_all(&writes)
+}
+
 /// The bytes of the regular file at `path`, `None` if there is none; a
 /// symlink or anything else is refused.
 fn existing(path: &Path) -> Result<Option<Vec<u8>>, Failure> {
@@ -268,7 +309,7 @@ fn existing(path: &Path) -> Result<Option<Vec<u8>>, Failure> {
             Err(refuse(path, "is a symlink; the generator never writes or deletes through one"))
         }
         Ok(meta) if !meta.is_file() => Err(refuse(path, "is not a regular file")),
-        Ok(_) => crate::read_bounded(path, crate::MAX_OWN_FILE).map(Some),
+        Ok(_) => read_own(path).map(Some),
     }
 }
 

@@ -242,7 +242,7 @@ fn finish_plan(root: &Path, hook: Hook<'_>) -> Result<(), Stop> {
             Ok(meta) if meta.file_type().is_symlink() || !meta.is_file() => {
                 return Err(Stop::Failed(Failure::Io(target, io::Error::other("is not a regular file"))));
             }
-            Ok(_) => Some(output::sha256(&fs::read(&target).map_err(failed(&target))?)),
+            Ok(_) => Some(output::sha256(&output::read_own(&target).map_err(Stop::Failed)?)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(failed(&target)(e)),
         };
@@ -250,8 +250,10 @@ fn finish_plan(root: &Path, hook: Hook<'_>) -> Result<(), Stop> {
             if current.as_deref() == Some(entry.hash.as_str()) {
                 continue;
             }
+            // A staged file is one this update wrote: a regular file, read
+            // within the bound and never through a link.
             let staged = journal.join(entry.index.to_string());
-            let bytes = fs::read(&staged).map_err(failed(&staged))?;
+            let bytes = output::read_own(&staged).map_err(Stop::Failed)?;
             if output::sha256(&bytes) != entry.hash {
                 return Err(Stop::Failed(Failure::Io(
                     staged,
