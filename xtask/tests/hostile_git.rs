@@ -188,8 +188,9 @@ fn read_in_child(checkout: &Path) -> Reading {
     let took = started.elapsed();
     let output = child.wait_with_output().expect("output");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let field =
-        |name: &str| stdout.lines().find_map(|l| l.split_once(name)).map(|(_, v)| v.to_owned()).unwrap_or_default();
+    let field = |name: &str| {
+        stdout.lines().find_map(|l| l.split_once(name)).map(|(_, v)| v.to_owned()).unwrap_or_default()
+    };
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default();

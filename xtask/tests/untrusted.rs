@@ -340,3 +340,115 @@ fn a_tampered_name_lock_is_refused_by_entry() {
     assert!(error.contains("field Binding identity"), "the entry is named: {error}");
     assert_eq!(fs::read(dir.join("generated/src/generated/chat_v2.rs")).expect("generated"), before);
 }
+
+/// A journal left by an interrupted update is read back as untrusted: a
+/// staged file that is a symlink (out of the repository, to `/dev/zero` or
+/// to a FIFO) is refused at once, even when the plan's hash matches what
+/// it points to, and nothing is moved.
+#[test]
+fn a_journal_with_symlinked_staged_files_moves_nothing() {
+    let dir = scratch("journal");
+    workspace_copy(&dir);
+    let outside = dir.join("outside.txt");
+    fs::write(&outside, "{}\n").expect("writes");
+    let fifo = dir.join("fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().expect("mkfifo").success());
+    let lock = dir.join("generated/names.lock");
+    let before = fs::read(&lock).expect("lock");
+    for target in [outside.clone(), PathBuf::from("/dev/zero"), fifo] {
+        let journal = dir.join(xtask::transaction::JOURNAL);
+        let _ = fs::remove_dir_all(&journal);
+        fs::create_dir_all(&journal).expect("journal");
+        std::os::unix::fs::symlink(&target, journal.join("0")).expect("symlink");
+        let hash = xtask::output::sha256(b"{}\n");
+        fs::write(journal.join("plan"), format!("write 0 {hash} generated/names.lock\n")).expect("plan");
+        let started = Instant::now();
+        let error = xtask::transaction::recover(&dir, &mut |_| Ok(())).expect_err("refused").to_string();
+        assert!(started.elapsed() < Duration::from_secs(5), "{target:?}: {:?}", started.elapsed());
+        assert!(error.contains("symlink"), "{target:?}: {error}");
+        let meta = fs::symlink_metadata(&lock).expect("lock");
+        assert!(meta.is_file() && !meta.file_type().is_symlink(), "{target:?}");
+        assert_eq!(fs::read(&lock).expect("lock"), before, "{target:?}");
+    }
+    assert_eq!(fs::read_to_string(&outside).expect("outside"), "{}\n");
+}
+
+/// `cargo xtask slice` writes only the fragments' own files: a fragment
+/// that is a symlink to a file outside the repository is refused, and the
+/// file it points to is left as it was.
+#[test]
+fn slice_writes_through_no_symlink() {
+    let dir = scratch("slice");
+    workspace_copy(&dir);
+    fs::create_dir_all(dir.join("xtask")).expect("dirs");
+    let outside = scratch("slice-outside").join("precious.txt");
+    fs::write(&outside, "precious\n").expect("writes");
+    let fragment = dir.join("spec/chat_v2_service_bindings.yaml");
+    fs::remove_file(&fragment).expect("removes");
+    std::os::unix::fs::symlink(&outside, &fragment).expect("symlink");
+    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("slice")
+        .env("CARGO_MANIFEST_DIR", dir.join("xtask"))
+        .output()
+        .expect("xtask runs");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success(), "{stderr}");
+    assert!(stderr.contains("is a symlink"), "{stderr}");
+    assert_eq!(fs::read_to_string(&outside).expect("outside"), "precious\n");
+    assert!(fs::symlink_metadata(&fragment).expect("link").file_type().is_symlink());
+}
+
+/// What an error quotes from a tampered file reaches the terminal escaped:
+/// no escape sequence (a window title, a colour), no carriage return that
+/// erases the line, no newline that forges one.
+#[test]
+fn errors_quoting_tampered_files_are_escaped_for_the_terminal() {
+    let dir = scratch("terminal");
+    workspace_copy(&dir);
+    fs::create_dir_all(dir.join("xtask")).expect("dirs");
+    let forged = "\u{1b}]0;owned\u{7}\r\u{1b}[2Kall files up to date\nok";
+    let json = serde_json::to_string(forged).expect("json");
+    // An unknown field of the provenance record, then an unknown variant in the model.
+    let provenance = dir.join("spec/upstream/provenance.json");
+    let text = fs::read_to_string(&provenance).expect("provenance");
+    let model = dir.join("generated/src/generated/model.json");
+    let model_text = fs::read_to_string(&model).expect("model");
+    let cases: [(&Path, String, &[&str]); 2] = [
+        (&provenance, text.replacen('{', &format!("{{{json}: 1,"), 1), &["codegen", "--check"]),
+        (
+            &model,
+            model_text.replacen("\"http_method\": \"GET\"", &format!("\"http_method\": {json}"), 1),
+            &["report"],
+        ),
+    ];
+    for (file, tampered, args) in cases {
+        let original = fs::read_to_string(file).expect("readable");
+        fs::write(file, &tampered).expect("writes");
+        let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .env("CARGO_MANIFEST_DIR", dir.join("xtask"))
+            .output()
+            .expect("xtask runs");
+        fs::write(file, original).expect("restores");
+        let out = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+        assert!(!run.status.success(), "{args:?}: {out}");
+        assert!(out.contains("owned"), "{args:?}: the tampered text is quoted: {out}");
+        for raw in ['\u{1b}', '\r', '\u{7}'] {
+            assert!(!out.contains(raw), "{args:?}: raw {raw:?} in {out:?}");
+        }
+        assert!(!out.contains("\nall files up to date"), "{args:?}: {out:?}");
+    }
+    // A spec's file name is untrusted too (a folder given to `--from` or the corpus).
+    let named = dir.join("a\u{1b}]0;owned\u{7}\r.yaml");
+    fs::write(&named, "openapi: [").expect("writes");
+    let run = xtask(&[
+        "codegen",
+        "--spec",
+        named.to_str().unwrap_or_default(),
+        "--out",
+        dir.join("out").to_str().unwrap_or_default(),
+    ]);
+    let out = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success() && out.contains("owned"), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
+}
