@@ -225,8 +225,10 @@ fn within_bounds(case: &str, reading: &Reading, baseline_kib: u64, dir: &Path) {
     assert!(!reading.said.contains(&local), "{case}: a local path in {reading:?}");
 }
 
-fn baseline() -> u64 {
-    let dir = scratch("baseline");
+/// The peak memory of reading a plain packed checkout (in its own folder:
+/// tests run side by side).
+fn baseline(name: &str) -> u64 {
+    let dir = scratch(&format!("baseline-{name}"));
     let first = checkout(&dir, true);
     let reading = read_in_child(&dir);
     assert!(reading.said.starts_with(&format!("commit={first}")), "{reading:?}");
@@ -236,7 +238,7 @@ fn baseline() -> u64 {
 
 #[test]
 fn deltas_that_are_their_own_base_end_at_once() {
-    let baseline = baseline();
+    let baseline = baseline("deltas");
     // The tree `HEAD` holds becomes a packed delta whose base is itself: by
     // offset (distance 0) and by id. Each delta inflates to 4 MiB, so a
     // reader that follows them costs gigabytes, or its stack.
@@ -269,7 +271,7 @@ fn deltas_that_are_their_own_base_end_at_once() {
 
 #[test]
 fn a_fifo_pack_and_huge_sparse_indexes_cost_nothing() {
-    let baseline = baseline();
+    let baseline = baseline("fifo");
     let dir = scratch("fifo-pack");
     checkout(&dir, true);
     let packs = dir.join(".git/objects/pack");
@@ -310,7 +312,7 @@ fn a_fifo_pack_and_huge_sparse_indexes_cost_nothing() {
 
 #[test]
 fn a_long_history_over_a_big_tree_reads_the_tree_once() {
-    let baseline = baseline();
+    let baseline = baseline("big-tree");
     let dir = scratch("big-tree");
     let git_dir = dir.join(".git");
     fs::create_dir_all(git_dir.join("refs/heads")).expect("dirs");
