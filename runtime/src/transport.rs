@@ -104,8 +104,8 @@ pub trait HttpClient: Send + Sync + fmt::Debug {
 }
 
 /// The default transport: reqwest with rustls (see the crate's TLS
-/// features), no redirects followed (so
-/// credentials never travel to another host).
+/// features), no redirects followed (so credentials never travel to
+/// another host).
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
@@ -117,10 +117,9 @@ impl ReqwestTransport {
         let builder = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
             .redirect(reqwest::redirect::Policy::none());
-        // Without the `rustls` feature, reqwest's own TLS backend (aws-lc-rs
-        // or the platform's library), or none.
-        #[cfg(feature = "rustls")]
-        let builder = with_ring(builder)?;
+        // The rustls features name their provider; `native-tls` is reqwest's own.
+        #[cfg(any(feature = "rustls", feature = "rustls-ring"))]
+        let builder = builder.tls_backend_preconfigured(tls::config()?);
         let client = builder
             .build()
             .map_err(|e| crate::Error::Config(format!("cannot build the HTTP client: {e}")))?;
@@ -128,23 +127,116 @@ impl ReqwestTransport {
     }
 }
 
-/// The `rustls` feature: rustls with the ring provider, configured as
-/// reqwest configures its own (the platform's verifier, TLS 1.2 and 1.3,
-/// HTTP/1.1 by ALPN), without installing a process-wide default provider.
-#[cfg(feature = "rustls")]
-fn with_ring(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, crate::Error> {
+/// rustls configured as reqwest configures its own (the platform's
+/// verifier, TLS 1.2 and 1.3, HTTP/1.1 by ALPN) with the provider the
+/// features name, which is never installed process-wide: a program's other
+/// TLS users keep theirs, and theirs never changes this one.
+#[cfg(any(feature = "rustls", feature = "rustls-ring"))]
+mod tls {
+    use std::fmt;
     use std::sync::Arc;
-    let fail = |e: &dyn fmt::Display| crate::Error::Config(format!("cannot set up TLS: {e}"));
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| fail(&e))?;
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| fail(&e))?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(builder.tls_backend_preconfigured(config))
+
+    use rustls::crypto::CryptoProvider;
+
+    /// `rustls` (the default): aws-lc-rs, whose key exchange prefers
+    /// X25519MLKEM768 (post-quantum) and falls back to X25519.
+    #[cfg(feature = "rustls")]
+    fn provider() -> CryptoProvider {
+        rustls::crypto::aws_lc_rs::default_provider()
+    }
+
+    /// `rustls-ring` alone: ring, built from the parts rustls and webpki
+    /// publish (rustls no longer offers a ready ring provider, since ring
+    /// has no post-quantum key exchange).
+    #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+    fn provider() -> CryptoProvider {
+        ring_provider::provider()
+    }
+
+    pub(super) fn config() -> Result<rustls::ClientConfig, crate::Error> {
+        let fail = |e: &dyn fmt::Display| crate::Error::Config(format!("cannot set up TLS: {e}"));
+        let provider = Arc::new(provider());
+        let verifier = rustls_platform_verifier::Verifier::new(provider.clone()).map_err(|e| fail(&e))?;
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| fail(&e))?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(config)
+    }
+
+    #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
+    mod ring_provider {
+        use rustls::SignatureScheme;
+        use rustls::crypto::{
+            CryptoProvider, GetRandomFailed, KeyProvider, SecureRandom, WebPkiSupportedAlgorithms,
+        };
+        use rustls::pki_types::PrivateKeyDer;
+        use rustls::sign::SigningKey;
+        use webpki::ring as algs;
+
+        /// What webpki verifies with ring, by the schemes TLS names.
+        static SIGNATURES: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithms {
+            all: &[
+                algs::ECDSA_P256_SHA256,
+                algs::ECDSA_P256_SHA384,
+                algs::ECDSA_P384_SHA256,
+                algs::ECDSA_P384_SHA384,
+                algs::ED25519,
+                algs::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+                algs::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+                algs::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+                algs::RSA_PKCS1_2048_8192_SHA256,
+                algs::RSA_PKCS1_2048_8192_SHA384,
+                algs::RSA_PKCS1_2048_8192_SHA512,
+                algs::RSA_PKCS1_2048_8192_SHA256_ABSENT_PARAMS,
+                algs::RSA_PKCS1_2048_8192_SHA384_ABSENT_PARAMS,
+                algs::RSA_PKCS1_2048_8192_SHA512_ABSENT_PARAMS,
+            ],
+            mapping: &[
+                (SignatureScheme::ECDSA_NISTP384_SHA384, &[algs::ECDSA_P384_SHA384, algs::ECDSA_P256_SHA384]),
+                (SignatureScheme::ECDSA_NISTP256_SHA256, &[algs::ECDSA_P256_SHA256, algs::ECDSA_P384_SHA256]),
+                (SignatureScheme::ED25519, &[algs::ED25519]),
+                (SignatureScheme::RSA_PSS_SHA512, &[algs::RSA_PSS_2048_8192_SHA512_LEGACY_KEY]),
+                (SignatureScheme::RSA_PSS_SHA384, &[algs::RSA_PSS_2048_8192_SHA384_LEGACY_KEY]),
+                (SignatureScheme::RSA_PSS_SHA256, &[algs::RSA_PSS_2048_8192_SHA256_LEGACY_KEY]),
+                (SignatureScheme::RSA_PKCS1_SHA512, &[algs::RSA_PKCS1_2048_8192_SHA512]),
+                (SignatureScheme::RSA_PKCS1_SHA384, &[algs::RSA_PKCS1_2048_8192_SHA384]),
+                (SignatureScheme::RSA_PKCS1_SHA256, &[algs::RSA_PKCS1_2048_8192_SHA256]),
+            ],
+        };
+
+        #[derive(Debug)]
+        struct Ring;
+
+        impl SecureRandom for Ring {
+            fn fill(&self, buf: &mut [u8]) -> Result<(), GetRandomFailed> {
+                ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), buf)
+                    .map_err(|_| GetRandomFailed)
+            }
+        }
+
+        impl KeyProvider for Ring {
+            fn load_private_key(
+                &self,
+                key: PrivateKeyDer<'static>,
+            ) -> Result<std::sync::Arc<dyn SigningKey>, rustls::Error> {
+                rustls::crypto::ring::sign::any_supported_type(&key)
+            }
+        }
+
+        pub(super) fn provider() -> CryptoProvider {
+            CryptoProvider {
+                cipher_suites: rustls::crypto::ring::DEFAULT_CIPHER_SUITES.to_vec(),
+                kx_groups: rustls::crypto::ring::DEFAULT_KX_GROUPS.to_vec(),
+                signature_verification_algorithms: SIGNATURES,
+                secure_random: &Ring,
+                key_provider: &Ring,
+            }
+        }
+    }
 }
 
 impl HttpClient for ReqwestTransport {
@@ -211,7 +303,7 @@ mod tests {
     /// The default TLS set-up builds without a process-wide provider and
     /// really handshakes: a server that answers a ClientHello with
     /// plain text is a TLS failure, not a panic and not a success.
-    #[cfg(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls"))]
+    #[cfg(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls"))]
     #[tokio::test]
     async fn https_goes_through_tls() {
         use std::io::{Read, Write};

@@ -93,9 +93,6 @@ fn memory(way: &str, pages: usize) -> (usize, u64) {
 }
 
 fn main() {
-    // The hand-written loop's reqwest client needs a crypto provider: the
-    // runtime's `rustls` feature gives reqwest none of its own.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     // Paging on one thread, as the server has its own: cross-thread wake-ups
     // made the run-to-run spread larger than the gap being measured.
     let one_thread = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");

@@ -57,7 +57,6 @@ struct Untyped {
 /// In a child process: list `items` bindings of `service` one way (0: only
 /// start, building the client), then print the items and the peak RSS.
 async fn child(way: &str, base: &str, service: &str, items: usize) {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let first = format!("{base}{}?PageSize={PAGE_SIZE}", common::list_path(service));
     let count = match way {
         "stream" => {

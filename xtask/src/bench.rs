@@ -100,6 +100,80 @@ fn cargo_seconds(root: &Path, args: &[&str], target: Option<&Path>) -> Result<f6
     Ok(t.elapsed().as_secs_f64())
 }
 
+/// The TLS choices a user's program is built with: the default features,
+/// then each other TLS feature alone.
+const TLS_FEATURES: [Option<&str>; 3] = [None, Some("rustls-ring"), Some("native-tls")];
+
+/// Clean builds of a user's programs, side by side in rotating rounds: a
+/// typical service's program (tokio, reqwest with its default features,
+/// serde_json) without the crate and with it, per TLS feature, and the
+/// crate's program alone; medians, ratios per round, the slowest crates.
+fn user_builds(root: &Path) -> String {
+    let mut programs = vec![Program { service: true, bindings: None }];
+    for feature in TLS_FEATURES {
+        programs.push(Program { service: true, bindings: Some(feature) });
+        programs.push(Program { service: false, bindings: Some(feature) });
+    }
+    let mut builds: Vec<Vec<Build>> = vec![Vec::new(); programs.len()];
+    let mut failed: Vec<Option<String>> = vec![None; programs.len()];
+    for round in 0..BUILD_ROUNDS {
+        for k in 0..programs.len() {
+            let which = (round + k) % programs.len();
+            if failed[which].is_none() {
+                crate::tell!("bench: clean build of {} (round {})", programs[which].label(), round + 1);
+                match user_crate_build(root, programs[which]) {
+                    Ok(build) => builds[which].push(build),
+                    Err(e) => failed[which] = Some(e),
+                }
+            }
+        }
+    }
+    let mut out = format!(
+        "\n### A user's program, clean debug build, by TLS feature\n\n\
+         {BUILD_ROUNDS} clean builds each, in rotating order: medians, and the median of each round's \
+         ratio, quartiles in brackets. A *service* is the shape of a typical program: tokio, reqwest with \
+         its default features and serde_json; *+ twilio-bindings* adds the crate to it (the marginal \
+         cost, goal at most 1.10× with the default features), *alone* is a program with only the crate \
+         and tokio. CPU is cargo's and everything it ran.\n\n\
+         | program | seconds, wall | seconds, CPU | ÷ service alone, wall | five slowest crates of the median build (seconds, `cargo build --timings`) |\n\
+         |---|---:|---:|---:|---|\n"
+    );
+    let baseline: Vec<f64> = builds[0].iter().map(|b| b.wall).collect();
+    for (which, program) in programs.iter().enumerate() {
+        let tls = match program.bindings {
+            None => String::new(),
+            Some(None) => " + twilio-bindings, default (`rustls`: aws-lc-rs)".to_owned(),
+            Some(Some(feature)) => format!(" + twilio-bindings, `{feature}` (default features off)"),
+        };
+        let what = if program.service {
+            format!("service{tls}")
+        } else {
+            format!("alone{tls}").replace("alone +", "alone:")
+        };
+        // A missing system library or tool is a line, not the end of the run.
+        if let Some(e) = &failed[which] {
+            let first = e.lines().find(|l| l.contains("error")).unwrap_or("the build failed");
+            let _ = writeln!(out, "| {what} | not built | | | {} |", twilio_codegen::docs::plain(first));
+            continue;
+        }
+        let runs = &builds[which];
+        let walls: Vec<f64> = runs.iter().map(|b| b.wall).collect();
+        let wall = median(walls.clone());
+        let cpu = median(runs.iter().map(|b| b.cpu).collect());
+        let (ratio, q1, q3) = ratios(&walls, &baseline);
+        let typical = runs.iter().min_by(|a, b| (a.wall - wall).abs().total_cmp(&(b.wall - wall).abs()));
+        let slowest: Vec<String> = typical
+            .map(|b| b.slowest.iter().map(|(name, s)| format!("{name} {s:.1}")).collect())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| {what} | {wall:.1} | {cpu:.1} | {ratio:.2}× [{q1:.2}–{q3:.2}] | {} |",
+            slowest.join(", ")
+        );
+    }
+    out
+}
+
 /// How many clean builds of a user's program each TLS feature gets, in
 /// rotating order: a noisy machine slows one build, not the median.
 const BUILD_ROUNDS: usize = 3;
@@ -115,33 +189,68 @@ struct Build {
     slowest: Vec<(String, f64)>,
 }
 
-/// A clean debug build of a user's program that depends on `twilio-bindings`
-/// with one TLS choice (`None`: the default features), in a scratch crate of
-/// its own under the target directory, pinned by the workspace's `Cargo.lock`
-/// (`cargo build --timings` names the slowest crates).
-fn user_crate_build(root: &Path, feature: Option<&str>) -> Result<Build, String> {
-    let label = feature.unwrap_or("default");
+/// A user's program, for clean-build timing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Program {
+    /// The shape of a typical service: tokio, reqwest with its default
+    /// features, serde_json.
+    service: bool,
+    /// Whether it depends on `twilio-bindings`, and with which TLS feature
+    /// (`Some(None)`: the default features).
+    bindings: Option<Option<&'static str>>,
+}
+
+impl Program {
+    fn label(self) -> String {
+        let shape = if self.service { "service" } else { "alone" };
+        match self.bindings {
+            None => shape.to_owned(),
+            Some(feature) => format!("{shape}-{}", feature.unwrap_or("default")),
+        }
+    }
+}
+
+/// A clean debug build of `program`, in a scratch crate of its own under
+/// the target directory, pinned by the workspace's `Cargo.lock` (`cargo
+/// build --timings` names the slowest crates).
+fn user_crate_build(root: &Path, program: Program) -> Result<Build, String> {
+    let label = program.label();
     let dir = crate::target_dir(root).join(format!("bench-user-{label}"));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
-    let bindings = root.join("generated").display().to_string().replace('\\', "/");
-    let features = match feature {
-        Some(feature) => format!(", default-features = false, features = [{feature:?}]"),
-        None => String::new(),
-    };
+    let mut dependencies =
+        "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n".to_owned();
+    let mut body = String::new();
+    if program.service {
+        dependencies.push_str("reqwest = \"0.13\"\nserde_json = \"1\"\n");
+        body.push_str(
+            "    let http = reqwest::Client::new();\n    \
+             let status = http.get(\"https://example.com/\").build()?;\n    \
+             println!(\"{}\", serde_json::json!({ \"url\": status.url().as_str() }));\n",
+        );
+    }
+    if let Some(feature) = program.bindings {
+        let bindings = root.join("generated").display().to_string().replace('\\', "/");
+        let features = match feature {
+            Some(feature) => format!(", default-features = false, features = [{feature:?}]"),
+            None => String::new(),
+        };
+        dependencies.push_str(&format!("twilio-bindings = {{ path = {bindings:?}{features} }}\n"));
+        body.push_str(
+            "    let client = twilio_bindings::Client::from_env()?;\n    let _ = client.chat_v2();\n",
+        );
+    }
     let manifest = format!(
         "[package]\nname = \"user-{label}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\n\
-         twilio-bindings = {{ path = {bindings:?}{features} }}\n\
-         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n[workspace]\n"
+         [dependencies]\n{dependencies}\n[workspace]\n"
     );
-    let main = "#[tokio::main]\nasync fn main() -> Result<(), twilio_bindings::runtime::Error> {\n    \
-                let client = twilio_bindings::Client::builder().build()?;\n    \
-                let _ = client.chat_v2();\n    Ok(())\n}\n";
+    let main = format!(
+        "#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {{\n{body}    Ok(())\n}}\n"
+    );
     let write =
         |path: PathBuf, text: &str| fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()));
     write(dir.join("Cargo.toml"), &manifest)?;
-    write(dir.join("src/main.rs"), main)?;
+    write(dir.join("src/main.rs"), &main)?;
     fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let target = dir.join("target");
     let before = children_cpu_ms()?;
@@ -477,64 +586,11 @@ pub fn run(root: &Path, quick: bool) -> Result<String, String> {
             median(own)
         );
         let _ = fs::remove_dir_all(&clean);
-        // A user's program, on its own, with each TLS choice (native-tls
-        // needs OpenSSL's headers: `libssl-dev` and `pkg-config` on Debian;
-        // rustls-aws-lc builds aws-lc-sys, a large C library), in rounds.
-        let _ = writeln!(
-            out,
-            "\n### A user's program on `twilio-bindings`, clean debug build, by TLS feature\n\n\
-             {BUILD_ROUNDS} clean builds each, in rotating order: medians, and the median of each round's \
-             ratio to the default, quartiles in brackets. CPU is cargo's and everything it ran.\n\n\
-             | features | seconds, wall | seconds, CPU | ÷ default, wall | five slowest crates of the median build (seconds, `cargo build --timings`) |\n\
-             |---|---:|---:|---:|---|"
-        );
-        let features = [None, Some("rustls-aws-lc"), Some("native-tls")];
-        let mut builds: Vec<Vec<Build>> = vec![Vec::new(); features.len()];
-        let mut failed: Vec<Option<String>> = vec![None; features.len()];
-        for round in 0..BUILD_ROUNDS {
-            for k in 0..features.len() {
-                let which = (round + k) % features.len();
-                if failed[which].is_none() {
-                    match user_crate_build(root, features[which]) {
-                        Ok(build) => builds[which].push(build),
-                        Err(e) => failed[which] = Some(e),
-                    }
-                }
-            }
-        }
-        let defaults: Vec<f64> = builds[0].iter().map(|b| b.wall).collect();
-        for (which, feature) in features.iter().enumerate() {
-            let what = match feature {
-                None => "default (`rustls`: rustls with ring)".to_owned(),
-                Some(feature) => format!("`{feature}` (default features off)"),
-            };
-            // A missing system library or tool is a line, not the end of the run.
-            if let Some(e) = &failed[which] {
-                let first = e.lines().find(|l| l.contains("error")).unwrap_or("the build failed");
-                let _ = writeln!(out, "| {what} | not built | | | {} |", twilio_codegen::docs::plain(first));
-                continue;
-            }
-            let runs = &builds[which];
-            let walls: Vec<f64> = runs.iter().map(|b| b.wall).collect();
-            let wall = median(walls.clone());
-            let cpu = median(runs.iter().map(|b| b.cpu).collect());
-            let (ratio, q1, q3) = ratios(&walls, &defaults);
-            let typical = runs.iter().min_by(|a, b| (a.wall - wall).abs().total_cmp(&(b.wall - wall).abs()));
-            let slowest: Vec<String> = typical
-                .map(|b| b.slowest.iter().map(|(name, s)| format!("{name} {s:.1}")).collect())
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "| {what} | {wall:.1} | {cpu:.1} | {ratio:.2}× [{q1:.2}–{q3:.2}] | {} |",
-                slowest.join(", ")
-            );
-        }
-        let _ = writeln!(
-            out,
-            "\nGoal (issue 23): the default at most 40 s of wall time. The default takes rustls with \
-             ring, whose C and assembly are small, with the platform's verifier; `rustls-aws-lc` is \
-             reqwest's own rustls set-up, which builds aws-lc-sys, a large C library."
-        );
+        // A typical service's program with and without the crate, and the
+        // crate's program alone, with each TLS choice (native-tls needs
+        // OpenSSL's headers: `libssl-dev` and `pkg-config` on Debian), in
+        // rounds.
+        out.push_str(&user_builds(root));
     }
     Ok(out)
 }

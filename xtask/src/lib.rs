@@ -544,6 +544,7 @@ fn scaffold(
          default = [\"rustls\"]\n\
          rustls = [\"twilio-runtime/rustls\"]\n\
          rustls-aws-lc = [\"twilio-runtime/rustls-aws-lc\"]\n\
+         rustls-ring = [\"twilio-runtime/rustls-ring\"]\n\
          native-tls = [\"twilio-runtime/native-tls\"]\n\
          tracing = [\"twilio-runtime/tracing\"]\n\
          test-util = [\"twilio-runtime/test-util\"]\n{workspace}"

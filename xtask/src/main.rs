@@ -543,7 +543,7 @@ depends only on `twilio-runtime`, which depends on:
 | crate | why |
 |---|---|
 | reqwest (`rustls-no-provider`, no default features) | HTTP client behind the `HttpClient` trait |
-| rustls (`ring`), rustls-platform-verifier | TLS with the ring provider and the platform's certificate checks, configured by the runtime: no system OpenSSL and no build of aws-lc-sys's C (feature `rustls`, the default) |
+| rustls (`aws-lc-rs`, `prefer-post-quantum`), rustls-platform-verifier | TLS with the aws-lc-rs provider (X25519MLKEM768 key exchange preferred) and the platform's certificate checks, configured by the runtime without a process-wide provider: no system OpenSSL (feature `rustls`, the default; `rustls-ring` takes ring instead) |
 | tokio (`time`) | sleeping between retries; reqwest's runtime |
 | serde, serde_json | decoding responses, JSON bodies |
 | futures-core, futures-util | the `Stream` of items across pages |
