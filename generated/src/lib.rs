@@ -175,11 +175,21 @@
 //! # Testing code that uses this crate
 //!
 //! With the `test-util` feature, `runtime::test_util::MockTransport`
-//! stands in for Twilio: script its answers, give it to the builder's
-//! `transport`, and read back the requests it recorded. Response models
-//! implement `Default`, and each list builder's `page_body` turns models
-//! into the page Twilio would send. This example is
-//! `examples/testing.rs`, which the test suite runs:
+//! stands in for Twilio: give it to the builder's `transport`, and read back
+//! the requests it recorded. It answers by rules that match a request's
+//! method, path (as sent, or an operation's path template, where `{Sid}`
+//! matches any segment) and query, each with one reply or a sequence
+//! (`respond_in_order([Reply::status(429), Reply::status(204)])`), so calls
+//! in flight together each get their own answer; or from a script, in
+//! order. `Reply` makes one-line answers: a status, a JSON body, a Twilio
+//! error, a page of models. Response models implement `Default`, and each
+//! list builder's `page_body` turns models into the page Twilio would send.
+//!
+//! Retries wait as the server asks, so a test of a 429 would take that
+//! long: run it on tokio's paused clock (`#[tokio::test(start_paused =
+//! true)]`, with tokio's `test-util` feature) and the waits pass at once,
+//! while `tokio::time::Instant` still shows the client waited. This example
+//! is `examples/testing.rs`, which the test suite runs:
 //!
 //! ```rust,ignore
 #![doc = include_str!("../examples/testing.rs")]

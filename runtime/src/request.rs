@@ -33,10 +33,36 @@ impl Method {
         }
     }
 
+    /// The method named `name` (`"DELETE"`, any case), if it is one.
+    pub fn from_name(name: &str) -> Option<Method> {
+        [Method::Get, Method::Post, Method::Put, Method::Patch, Method::Delete]
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(name))
+    }
+
     /// Whether repeating the request cannot change the outcome, so that it
     /// may be retried.
     pub fn is_idempotent(self) -> bool {
         matches!(self, Method::Get | Method::Put | Method::Delete)
+    }
+}
+
+/// `Method::Delete == "DELETE"`: methods compare with their names.
+impl PartialEq<str> for Method {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Method {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<Method> for &str {
+    fn eq(&self, other: &Method) -> bool {
+        *self == other.as_str()
     }
 }
 

@@ -197,6 +197,20 @@ async fn scripted_tests_run_in_twilio_bindings_terms() {
     assert_eq!(bindings[0].binding_type, Some(BindingType::Apn));
 }
 
+#[tokio::test(start_paused = true)]
+async fn rules_answer_calls_in_flight_each_by_its_own_request() {
+    // The guide's rules on the paused clock: a 30 s Retry-After takes no time.
+    let started = std::time::Instant::now();
+    let outcomes = testing_example::deletes_by_rule().await.expect("runs");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    for (n, outcome) in outcomes.iter().enumerate() {
+        match n {
+            5 => assert_eq!(outcome.as_ref().err().and_then(|e| e.api()).and_then(|e| e.code), Some(20404)),
+            _ => assert!(outcome.is_ok(), "{n}: {outcome:?}"),
+        }
+    }
+}
+
 #[allow(dead_code)]
 #[path = "../../generated/examples/testing.rs"]
 mod testing_example;
