@@ -7,7 +7,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, Error, body_text, redact_quoted};
+use crate::error::{ApiError, Call, Error, body_text, redact_quoted};
 use crate::request::Request;
 use crate::transport::{HttpClient, HttpRequest, HttpResponse, ReqwestTransport, TransportError};
 
@@ -60,6 +60,31 @@ impl Credentials {
     /// The account the credentials act for.
     pub fn account_sid(&self) -> &str {
         &self.account_sid
+    }
+
+    /// Checks the credentials' form, as a client does when it builds: an
+    /// Account SID (`AC` and 32 hexadecimal digits), an API Key SID (`SK`
+    /// and 32) for an API key, and a secret. The error names what is wrong,
+    /// never the value: a login sent to Twilio is not the place to find out
+    /// that `TWILIO_ACCOUNT_SID` holds something else.
+    pub fn check(&self) -> Result<(), Error> {
+        let is_sid = |text: &str, prefix: &str| {
+            text.len() == 34 && text.starts_with(prefix) && text[2..].bytes().all(|b| b.is_ascii_hexdigit())
+        };
+        if !is_sid(&self.account_sid, "AC") {
+            return Err(Error::Config(
+                "the account SID (TWILIO_ACCOUNT_SID, or the one given to `Credentials`) is not an Account SID: `AC` and 32 hexadecimal digits".to_owned(),
+            ));
+        }
+        if self.username != self.account_sid && !is_sid(&self.username, "SK") {
+            return Err(Error::Config(
+                "the API key (TWILIO_API_KEY, or the one given to `Credentials::api_key`) is not an API Key SID: `SK` and 32 hexadecimal digits".to_owned(),
+            ));
+        }
+        if self.secret.is_empty() {
+            return Err(Error::Config("the auth token or API secret is empty".to_owned()));
+        }
+        Ok(())
     }
 
     fn authorization(&self) -> String {
@@ -349,6 +374,7 @@ impl<T: From<Client>> ClientBuilder<T> {
         let credentials = self.credentials.ok_or_else(|| {
             Error::Config("no credentials: give them with `credentials`, or call `from_env`".to_owned())
         })?;
+        credentials.check()?;
         for (what, value) in [("edge", &self.edge), ("region", &self.region)] {
             if let Some(value) = value.as_deref().filter(|v| !is_dns_label(v)) {
                 return Err(Error::Config(format!(
@@ -500,13 +526,18 @@ impl Client {
 
     /// Sends a request and decodes its JSON body.
     pub async fn send_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
-        let response = self.execute(&request).await?;
-        decode(&response)
+        let answered = self.answer(&request).await?;
+        decode(&answered)
     }
 
     /// Sends a request, checking statuses and retrying as configured, and
     /// returns the successful response.
     pub async fn execute(&self, request: &Request) -> Result<HttpResponse, Error> {
+        self.answer(request).await.map(|a| a.response)
+    }
+
+    /// [`execute`](Self::execute), keeping the call with the response.
+    pub(crate) async fn answer(&self, request: &Request) -> Result<Answered, Error> {
         let url = self.url_for(request)?;
         let mut headers: Vec<(String, String)> =
             request.headers().iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
@@ -538,7 +569,8 @@ impl Client {
         log_url: String,
         mut headers: Vec<(String, String)>,
         body: Option<String>,
-    ) -> Result<HttpResponse, Error> {
+    ) -> Result<Answered, Error> {
+        let host = url.host_str().unwrap_or_default().to_owned();
         let call = origin.call_options();
         let timeout = call.timeout.unwrap_or(self.inner.timeout);
         let retry = call.retry.unwrap_or(self.inner.retry);
@@ -555,6 +587,7 @@ impl Client {
             path = origin.template(),
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
+            request_id = tracing::field::Empty,
         );
         let attempts = async {
             let started = tokio::time::Instant::now();
@@ -608,21 +641,38 @@ impl Client {
                 current.record("attempts", attempt + 1);
                 if let Ok(response) = &outcome {
                     current.record("status", response.status);
+                    if let Some(id) = request_id(response) {
+                        current.record("request_id", id.as_str());
+                    }
                 }
             }
+            let call = Call {
+                operation: origin.operation_id(),
+                method,
+                path: origin.template(),
+                host,
+                attempts: attempt + 1,
+            };
             match outcome {
-                Ok(response) if (200..300).contains(&response.status) => Ok(response),
+                Ok(response) if (200..300).contains(&response.status) => Ok(Answered { response, call }),
                 Ok(response) => {
                     let mut error = ApiError::from_response(response.status, &response.body)
                         .redacting(origin.personal_values());
                     error.retry_after = asked;
+                    error.request_id = request_id(&response);
+                    error.call = Some(call);
                     Err(Error::Api(Box::new(error)))
                 }
-                Err(TransportError::Timeout) => {
-                    Err(Error::Timeout(retry.max_elapsed.map_or(timeout, |b| b.min(timeout))))
+                Err(TransportError::Timeout) => Err(Error::Timeout {
+                    call: Box::new(call),
+                    after: retry.max_elapsed.map_or(timeout, |b| b.min(timeout)),
+                }),
+                Err(TransportError::TooLarge) => {
+                    Err(Error::ResponseTooLarge { call: Box::new(call), limit: self.inner.max_body })
                 }
-                Err(TransportError::TooLarge) => Err(Error::ResponseTooLarge { limit: self.inner.max_body }),
-                Err(TransportError::Connect(e) | TransportError::Other(e)) => Err(Error::Transport(e)),
+                Err(TransportError::Connect(source) | TransportError::Other(source)) => {
+                    Err(Error::Transport { call: Box::new(call), source })
+                }
             }
         };
         #[cfg(feature = "tracing")]
@@ -631,13 +681,32 @@ impl Client {
     }
 }
 
+/// A successful response and the call that got it.
+pub(crate) struct Answered {
+    pub(crate) response: HttpResponse,
+    pub(crate) call: Call,
+}
+
 /// Decodes a JSON body, or explains why it does not fit.
-pub(crate) fn decode<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
-    serde_json::from_slice(&response.body).map_err(|e| Error::Decode {
-        status: response.status,
-        message: redact_quoted(&e.to_string()),
-        body: body_text(&response.body),
-    })
+pub(crate) fn decode<T: DeserializeOwned>(answered: &Answered) -> Result<T, Error> {
+    serde_json::from_slice(&answered.response.body).map_err(|e| decode_error(answered, &e.to_string()))
+}
+
+/// The error for a body that does not fit, naming the call.
+pub(crate) fn decode_error(answered: &Answered, message: &str) -> Error {
+    Error::Decode {
+        call: Box::new(answered.call.clone()),
+        status: answered.response.status,
+        request_id: request_id(&answered.response),
+        message: redact_quoted(message),
+        body: body_text(&answered.response.body),
+    }
+}
+
+/// Twilio's id for the request (`Twilio-Request-Id`), as sent, at most 128
+/// characters: server text, shown escaped.
+fn request_id(response: &HttpResponse) -> Option<String> {
+    response.header("twilio-request-id").map(|id| id.chars().take(128).collect())
 }
 
 /// The wait a `Retry-After` header asks for, in seconds or as an HTTP date.
@@ -664,7 +733,8 @@ mod tests {
     use super::*;
 
     fn client(edge: Option<&str>, region: Option<&str>) -> Client {
-        let mut builder = Client::builder(Credentials::auth_token("AC123", "secret-token"));
+        let mut builder =
+            Client::builder(Credentials::auth_token("AC00000000000000000000000000000123", "secret-token"));
         if let Some(edge) = edge {
             builder = builder.edge(edge);
         }
@@ -691,7 +761,7 @@ mod tests {
     #[test]
     fn the_environment_is_read_only_when_asked() {
         let vars = |name: &str| match name {
-            "TWILIO_ACCOUNT_SID" => Some("ACenv".to_owned()),
+            "TWILIO_ACCOUNT_SID" => Some("AC000000000000000000000000000000e0".to_owned()),
             "TWILIO_AUTH_TOKEN" => Some("env-token".to_owned()),
             "TWILIO_BASE_URL" => Some("http://127.0.0.1:4010".to_owned()),
             "TWILIO_EDGE" => Some("sydney".to_owned()),
@@ -700,7 +770,7 @@ mod tests {
         };
         let base = |c: &Client| c.resolve_base("https://chat.twilio.com").map(|u| u.to_string()).ok();
         let from_env: Client = ClientBuilder::new().from_env().build_with(vars).expect("builds");
-        assert_eq!(from_env.account_sid(), "ACenv");
+        assert_eq!(from_env.account_sid(), "AC000000000000000000000000000000e0");
         assert_eq!(base(&from_env).as_deref(), Some("http://127.0.0.1:4010/"));
         assert_eq!(from_env.inner.edge.as_deref(), Some("sydney"));
         // Given settings win over the environment, before or after the step.
@@ -714,13 +784,15 @@ mod tests {
         assert_eq!(given.inner.edge.as_deref(), Some("dublin"));
         assert_eq!(base(&given).as_deref(), Some("http://127.0.0.1:9/"));
         // Without the step nothing is read, whichever way the builder began.
-        let explicit = Client::builder(Credentials::auth_token("AC1", "t")).build_with(vars).expect("builds");
+        let explicit = Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", "t"))
+            .build_with(vars)
+            .expect("builds");
         let new: Client = ClientBuilder::new()
-            .credentials(Credentials::auth_token("AC1", "t"))
+            .credentials(Credentials::auth_token("AC00000000000000000000000000000001", "t"))
             .build_with(vars)
             .expect("builds");
         for client in [&explicit, &new] {
-            assert_eq!(client.account_sid(), "AC1");
+            assert_eq!(client.account_sid(), "AC00000000000000000000000000000001");
             assert_eq!((client.inner.edge.as_deref(), client.inner.region.as_deref()), (None, None));
             assert_eq!(base(client).as_deref(), Some("https://chat.twilio.com/"));
         }
@@ -734,7 +806,7 @@ mod tests {
 
     #[test]
     fn settings_show_in_debug_and_accessors() {
-        let builder = Client::builder(Credentials::auth_token("AC1", "t"))
+        let builder = Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", "t"))
             .connect_timeout(Duration::from_millis(1234))
             .timeout(Duration::from_millis(5678))
             .max_response_bytes(4321);
@@ -752,9 +824,13 @@ mod tests {
         // Set and non-empty wherever tests run.
         assert!(env_var("PATH").is_some());
         assert_eq!(env_var("TWILIO_TEST_SURELY_UNSET_VARIABLE"), None);
-        let key = Credentials::api_key("AC1", "SK1", "key-secret");
-        assert_eq!(key.account_sid(), "AC1");
-        assert_eq!(client(None, None).account_sid(), "AC123");
+        let key = Credentials::api_key(
+            "AC00000000000000000000000000000001",
+            "SK00000000000000000000000000000001",
+            "key-secret",
+        );
+        assert_eq!(key.account_sid(), "AC00000000000000000000000000000001");
+        assert_eq!(client(None, None).account_sid(), "AC00000000000000000000000000000123");
     }
 
     #[test]
@@ -769,22 +845,24 @@ mod tests {
         for (text, shown) in cases {
             assert_eq!(without_userinfo(text), shown, "{text}");
         }
-        let refused = Client::builder(Credentials::auth_token("AC1", "secret-token"))
-            .base_url("http://user:hunter2@127.0.0.1:9/")
-            .expect_err("credentials in a base URL are refused");
+        let refused =
+            Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", "secret-token"))
+                .base_url("http://user:hunter2@127.0.0.1:9/")
+                .expect_err("credentials in a base URL are refused");
         let text = format!("{refused} {refused:?}");
         assert!(text.contains("127.0.0.1:9") && text.contains("user name or password"), "{text}");
         assert!(!text.contains("hunter2") && !text.contains("user:"), "{text}");
         assert!(
-            Client::builder(Credentials::auth_token("AC1", "t"))
+            Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", "t"))
                 .base_url("http://user@127.0.0.1:9/")
                 .is_err()
         );
-        let client = Client::builder(Credentials::auth_token("AC1", "secret-token"))
-            .base_url("http://127.0.0.1:9/")
-            .expect("valid")
-            .build()
-            .expect("builds");
+        let client =
+            Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", "secret-token"))
+                .base_url("http://127.0.0.1:9/")
+                .expect("valid")
+                .build()
+                .expect("builds");
         let client = format!("{client:?}");
         assert!(client.contains("127.0.0.1:9") && !client.contains("secret-token"), "{client}");
     }
@@ -792,7 +870,14 @@ mod tests {
     #[test]
     fn secrets_stay_out_of_debug() {
         let client = client(None, None);
-        let text = format!("{client:?} {:?}", Credentials::api_key("AC1", "SK1", "key-secret"));
+        let text = format!(
+            "{client:?} {:?}",
+            Credentials::api_key(
+                "AC00000000000000000000000000000001",
+                "SK00000000000000000000000000000001",
+                "key-secret"
+            )
+        );
         assert!(!text.contains("secret-token") && !text.contains("key-secret"), "{text}");
         assert!(text.contains("[redacted]"), "{text}");
     }
@@ -802,17 +887,22 @@ mod tests {
         let vars = |pairs: &'static [(&'static str, &'static str)]| {
             move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
         };
-        let token =
-            Credentials::from_lookup(vars(&[("TWILIO_ACCOUNT_SID", "AC1"), ("TWILIO_AUTH_TOKEN", "t")]));
-        assert_eq!(token.map(|c| c.username).ok().as_deref(), Some("AC1"));
-        let key = Credentials::from_lookup(vars(&[
-            ("TWILIO_ACCOUNT_SID", "AC1"),
+        let token = Credentials::from_lookup(vars(&[
+            ("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000001"),
             ("TWILIO_AUTH_TOKEN", "t"),
-            ("TWILIO_API_KEY", "SK1"),
+        ]));
+        assert_eq!(token.map(|c| c.username).ok().as_deref(), Some("AC00000000000000000000000000000001"));
+        let key = Credentials::from_lookup(vars(&[
+            ("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000001"),
+            ("TWILIO_AUTH_TOKEN", "t"),
+            ("TWILIO_API_KEY", "SK00000000000000000000000000000001"),
             ("TWILIO_API_SECRET", "s"),
         ]));
-        assert_eq!(key.map(|c| c.username).ok().as_deref(), Some("SK1"));
-        assert!(Credentials::from_lookup(vars(&[("TWILIO_ACCOUNT_SID", "AC1")])).is_err());
+        assert_eq!(key.map(|c| c.username).ok().as_deref(), Some("SK00000000000000000000000000000001"));
+        assert!(
+            Credentials::from_lookup(vars(&[("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000001")]))
+                .is_err()
+        );
         assert!(Credentials::from_lookup(vars(&[])).is_err());
     }
 
@@ -832,7 +922,9 @@ mod tests {
     async fn headers_and_bodies_reach_the_transport() {
         let mock = std::sync::Arc::new(crate::test_util::MockTransport::new());
         mock.push_json(200, serde_json::json!({})).push_json(200, serde_json::json!({}));
-        let client = Client::builder(Credentials::auth_token("AC1", "token")).transport(mock.clone()).build();
+        let client = Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", "token"))
+            .transport(mock.clone())
+            .build();
         let client = client.expect("builds");
         let mut form = Request::new(crate::Method::Post, "https://conversations.twilio.com");
         form.push_path("/v1/Services");

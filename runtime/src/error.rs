@@ -4,16 +4,54 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+/// The call an error happened in: the operation (the spec's id, the method
+/// and the path *template*), the host it went to and how many attempts were
+/// made. It never holds the filled path or the query, which can hold an
+/// identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Call {
+    /// The spec's `operationId` (`ListBinding`); empty for a request that
+    /// names none.
+    pub operation: &'static str,
+    /// The HTTP method.
+    pub method: crate::Method,
+    /// The spec's path template (`/v2/Services/{ServiceSid}/Bindings`);
+    /// empty for a request that names none.
+    pub path: &'static str,
+    /// The host the call went to (`chat.twilio.com`).
+    pub host: String,
+    /// How many times the request was sent.
+    pub attempts: u32,
+}
+
+impl std::fmt::Display for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let method = self.method.as_str();
+        match (self.operation, self.path) {
+            ("", "") => write!(f, "{method}")?,
+            ("", path) => write!(f, "{method} {path}")?,
+            (operation, "") => write!(f, "{operation} ({method})")?,
+            (operation, path) => write!(f, "{operation} ({method} {path})")?,
+        }
+        let plural = if self.attempts == 1 { "" } else { "s" };
+        write!(f, " at {}, {} attempt{plural}", escape(&self.host), self.attempts)
+    }
+}
+
 /// Everything that can go wrong with a call.
 ///
-/// `Display` and `Debug` never show personal data or raw control
-/// characters: server text is escaped, URLs are cut to their host, and kept
-/// response bodies show only their length (the fields still hold them).
+/// An error from a call that was sent names the call ([`Call`]: operation,
+/// method, path template, host, attempts; see [`call`](Self::call)), never
+/// the filled path; Twilio's errors carry its request id. `Display` and
+/// `Debug` never show personal data or raw control characters: server text
+/// is escaped, URLs are cut to their host, and kept response bodies show
+/// only their length (the fields still hold them).
 #[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The input cannot make a valid request; nothing was sent.
-    #[error("invalid input: {0}")]
+    #[error("invalid input: {}", escape(.0))]
     InvalidInput(String),
 
     /// A SID did not have the expected form; nothing was sent.
@@ -21,35 +59,57 @@ pub enum Error {
     InvalidSid(#[from] crate::SidError),
 
     /// The client is missing configuration, such as credentials.
-    #[error("configuration: {0}")]
+    #[error("configuration: {}", escape(.0))]
     Config(String),
 
     /// The request could not be sent or the response not received. The
-    /// message gives the causes, outermost first.
-    #[error("transport: {}", chain(.0.as_ref()))]
-    Transport(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// message gives the call, then the causes, outermost first.
+    #[error("transport error in {call}: {}", chain(.source.as_ref()))]
+    #[non_exhaustive]
+    Transport {
+        /// The call.
+        call: Box<Call>,
+        /// What failed.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 
     /// The response body was larger than the client accepts
     /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
-    #[error("the response body is larger than {limit} bytes")]
+    #[error("the response body is larger than {limit} bytes in {call}")]
+    #[non_exhaustive]
     ResponseTooLarge {
+        /// The call.
+        call: Box<Call>,
         /// The limit, in bytes.
         limit: usize,
     },
 
     /// No response arrived within the timeout.
-    #[error("timed out after {0:?}")]
-    Timeout(Duration),
+    #[error("timed out after {after:?} in {call}")]
+    #[non_exhaustive]
+    Timeout {
+        /// The call.
+        call: Box<Call>,
+        /// The timeout that passed: the attempt's, or what was left of the
+        /// call's budget.
+        after: Duration,
+    },
 
     /// Twilio answered with an error status.
     #[error(transparent)]
     Api(Box<ApiError>),
 
     /// A successful response could not be decoded into the expected type.
-    #[error("could not decode the response (HTTP {status}): {}", escape(message))]
+    #[error("could not decode the response (HTTP {status}{}) in {call}: {}", request(.request_id.as_deref()), escape(message))]
+    #[non_exhaustive]
     Decode {
+        /// The call.
+        call: Box<Call>,
         /// The HTTP status.
         status: u16,
+        /// Twilio's `Twilio-Request-Id`, if it sent one.
+        request_id: Option<String>,
         /// What did not fit; values quoted from the body are redacted.
         message: String,
         /// The body as received, cut to 4 KiB.
@@ -58,8 +118,19 @@ pub enum Error {
 
     /// A `next_page_url` pointed somewhere other than the API's own host, so
     /// it was not followed: credentials go only to the API.
-    #[error("refused to follow a next page URL to {}", origin(.0))]
-    ForeignUrl(String),
+    #[error("refused to follow a next page URL to {} in {call}", origin(url))]
+    #[non_exhaustive]
+    ForeignUrl {
+        /// The call whose page named the URL.
+        call: Box<Call>,
+        /// The URL, as the page gave it.
+        url: String,
+    },
+}
+
+/// `, request RQ…` for a request id, or nothing.
+fn request(id: Option<&str>) -> String {
+    id.map(|id| format!(", request {}", escape(id))).unwrap_or_default()
 }
 
 impl std::fmt::Debug for Error {
@@ -68,19 +139,29 @@ impl std::fmt::Debug for Error {
             Error::InvalidInput(text) => f.debug_tuple("InvalidInput").field(&escape(text)).finish(),
             Error::InvalidSid(error) => f.debug_tuple("InvalidSid").field(error).finish(),
             Error::Config(text) => f.debug_tuple("Config").field(&escape(text)).finish(),
-            Error::Transport(error) => f.debug_tuple("Transport").field(&chain(error.as_ref())).finish(),
-            Error::ResponseTooLarge { limit } => {
-                f.debug_struct("ResponseTooLarge").field("limit", limit).finish()
+            Error::Transport { call, source } => f
+                .debug_struct("Transport")
+                .field("call", call)
+                .field("source", &chain(source.as_ref()))
+                .finish(),
+            Error::ResponseTooLarge { call, limit } => {
+                f.debug_struct("ResponseTooLarge").field("call", call).field("limit", limit).finish()
             }
-            Error::Timeout(after) => f.debug_tuple("Timeout").field(after).finish(),
+            Error::Timeout { call, after } => {
+                f.debug_struct("Timeout").field("call", call).field("after", after).finish()
+            }
             Error::Api(error) => f.debug_tuple("Api").field(error).finish(),
-            Error::Decode { status, message, body } => f
+            Error::Decode { call, status, request_id, message, body } => f
                 .debug_struct("Decode")
+                .field("call", call)
                 .field("status", status)
+                .field("request_id", &request_id.as_deref().map(escape))
                 .field("message", &escape(message))
                 .field("body", &format_args!("[{} bytes]", body.len()))
                 .finish(),
-            Error::ForeignUrl(url) => f.debug_tuple("ForeignUrl").field(&origin(url)).finish(),
+            Error::ForeignUrl { call, url } => {
+                f.debug_struct("ForeignUrl").field("call", call).field("url", &origin(url)).finish()
+            }
         }
     }
 }
@@ -157,8 +238,32 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(error) => matches!(error.status, 429 | 500 | 502 | 503 | 504),
-            Error::Timeout(_) | Error::Transport(_) => true,
+            Error::Timeout { .. } | Error::Transport { .. } => true,
             _ => false,
+        }
+    }
+
+    /// The call this error happened in, if a request was sent (or a page's
+    /// next URL refused): operation, method, path template, host, attempts.
+    pub fn call(&self) -> Option<&Call> {
+        match self {
+            Error::Transport { call, .. }
+            | Error::ResponseTooLarge { call, .. }
+            | Error::Timeout { call, .. }
+            | Error::Decode { call, .. }
+            | Error::ForeignUrl { call, .. } => Some(call),
+            Error::Api(error) => error.call.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Twilio's `Twilio-Request-Id` for the response that caused this
+    /// error, if it sent one: what Twilio's support asks for.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(error) => error.request_id.as_deref(),
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
         }
     }
 
@@ -188,7 +293,7 @@ impl Error {
 /// sent as `[redacted]`; [`raw_message`](Self::raw_message) gives the text as
 /// Twilio sent it, for code that knows what it does with it.
 #[derive(Clone, PartialEq, thiserror::Error)]
-#[error("Twilio API error (HTTP {status}{code}): {message}{wait}", code = self.code.map(|c| format!(", code {c}")).unwrap_or_default(), message = escape(self.message.as_deref().unwrap_or("no message")), wait = self.retry_after.map(|w| format!(" (retry after {w:?})")).unwrap_or_default())]
+#[error("Twilio API error (HTTP {status}{code}{request}): {message}{wait}{call}", code = self.code.map(|c| format!(", code {c}")).unwrap_or_default(), request = request(self.request_id.as_deref()), message = escape(self.message.as_deref().unwrap_or("no message")), wait = self.retry_after.map(|w| format!(" (retry after {w:?})")).unwrap_or_default(), call = self.call.as_ref().map(|c| format!(" in {c}")).unwrap_or_default())]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
@@ -206,6 +311,11 @@ pub struct ApiError {
     /// How long the server asked to wait before trying again (its
     /// `Retry-After`), if it did.
     pub retry_after: Option<Duration>,
+    /// Twilio's `Twilio-Request-Id` for the response, if it sent one: what
+    /// Twilio's support asks for.
+    pub request_id: Option<String>,
+    /// The call that got this answer, when the client made it.
+    pub call: Option<Call>,
     /// The message as Twilio sent it.
     raw_message: Option<String>,
 }
@@ -237,6 +347,8 @@ impl std::fmt::Debug for ApiError {
             .field("details", &self.details.as_ref().map(|_| "[…]"))
             .field("body", &format_args!("[{} bytes]", self.body.len()))
             .field("retry_after", &self.retry_after)
+            .field("request_id", &self.request_id.as_deref().map(escape))
+            .field("call", &self.call)
             .finish()
     }
 }
@@ -259,6 +371,8 @@ impl ApiError {
             details,
             body: body_text(body),
             retry_after: None,
+            request_id: None,
+            call: None,
         }
     }
 
@@ -304,10 +418,41 @@ pub(crate) fn redact_values(text: &str, values: &[String]) -> String {
 mod tests {
     use super::*;
 
+    fn call() -> Call {
+        Call {
+            operation: "ListBinding",
+            method: crate::Method::Get,
+            path: "/v2/Services/{ServiceSid}/Bindings",
+            host: "chat.twilio.com".to_owned(),
+            attempts: 2,
+        }
+    }
+
+    #[test]
+    fn errors_name_the_call_and_the_request_id() {
+        let mut api = ApiError::from_response(404, br#"{"code": 20404, "message": "not found"}"#);
+        api.request_id = Some("RQ0123\u{1b}[2K".to_owned());
+        api.call = Some(call());
+        let shown = Error::Api(Box::new(api)).to_string();
+        assert_eq!(
+            shown,
+            "Twilio API error (HTTP 404, code 20404, request RQ0123\\u{1b}[2K): not found in ListBinding (GET /v2/Services/{ServiceSid}/Bindings) at chat.twilio.com, 2 attempts"
+        );
+        let timeout =
+            Error::Timeout { call: Box::new(Call { attempts: 1, ..call() }), after: Duration::from_secs(3) };
+        assert_eq!(
+            timeout.to_string(),
+            "timed out after 3s in ListBinding (GET /v2/Services/{ServiceSid}/Bindings) at chat.twilio.com, 1 attempt"
+        );
+        let bare = Call { operation: "", path: "", ..call() };
+        assert_eq!(bare.to_string(), "GET at chat.twilio.com, 2 attempts");
+    }
+
     #[test]
     fn no_answer_in_time_and_failed_connections_may_succeed_later() {
-        assert!(Error::Timeout(Duration::from_secs(1)).is_retryable());
-        assert!(Error::Transport("connection refused".into()).is_retryable());
+        let call = || Box::new(call());
+        assert!(Error::Timeout { call: call(), after: Duration::from_secs(1) }.is_retryable());
+        assert!(Error::Transport { call: call(), source: "connection refused".into() }.is_retryable());
         assert!(!Error::Config("bad".to_owned()).is_retryable());
     }
 
@@ -346,8 +491,16 @@ mod tests {
 
     #[test]
     fn decode_errors_keep_their_status() {
-        let error = Error::Decode { status: 502, message: String::new(), body: String::new() };
+        let error = Error::Decode {
+            call: Box::new(call()),
+            status: 502,
+            request_id: Some("RQ1".to_owned()),
+            message: String::new(),
+            body: String::new(),
+        };
         assert_eq!(error.status(), Some(502));
         assert_eq!(error.api(), None);
+        assert_eq!(error.request_id(), Some("RQ1"));
+        assert_eq!(error.call().map(|c| c.attempts), Some(2));
     }
 }

@@ -30,7 +30,7 @@ use std::fmt;
 pub use args::OneOrMany;
 pub use client::{Client, ClientBuilder, Credentials, DEFAULT_MAX_RESPONSE_BYTES, RetryPolicy};
 pub use enums::{UnknownValue, UnknownVariant};
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Call, Error};
 pub use page::{ItemStream, MAX_PAGES, MAX_PAGES_WITHOUT_PROGRESS, Page, PageMeta, PageStream, page_body};
 pub use request::{CallOptions, Method, ParamValue, Problem, Request};
 pub use sid::{Checked, SidArg, SidError, SidProblem};

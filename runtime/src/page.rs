@@ -19,10 +19,9 @@ use futures_core::Stream;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::client::Client;
-use crate::error::{Error, body_text};
+use crate::client::{Answered, Client};
+use crate::error::{Call, Error};
 use crate::request::{Method, Request};
-use crate::transport::HttpResponse;
 
 /// Pages a stream follows without the page number going up before it
 /// stops: a server that serves one page forever under ever new URLs.
@@ -150,8 +149,8 @@ impl Client {
         request: Request,
         items_key: &'static str,
     ) -> Result<Page<T>, Error> {
-        let response = self.execute(&request).await?;
-        self.page_from(&response, &request, items_key)
+        let answered = self.answer(&request).await?;
+        self.page_from(&answered, &request, items_key)
     }
 
     /// Fetches the page at `url`, a `next_page_url` from a page of the list
@@ -162,13 +161,13 @@ impl Client {
         url: &str,
         items_key: &'static str,
     ) -> Result<Page<T>, Error> {
-        let url = self.follow(origin.server(), url)?;
-        let response = self.execute_next(origin, url).await?;
-        self.page_from(&response, origin, items_key)
+        let url = self.follow(origin, url)?;
+        let answered = self.execute_next(origin, url).await?;
+        self.page_from(&answered, origin, items_key)
     }
 
     /// Sends a next page's request, to a URL checked by [`Client::follow`].
-    async fn execute_next(&self, origin: &Request, url: url::Url) -> Result<HttpResponse, Error> {
+    async fn execute_next(&self, origin: &Request, url: url::Url) -> Result<Answered, Error> {
         let log_url = log_url(origin, &url);
         self.execute_url(origin, Method::Get, url, log_url, Vec::new(), None).await
     }
@@ -177,9 +176,20 @@ impl Client {
     /// where this client sends that API's requests (a base URL override,
     /// path included, or an edge), so paging through a proxy stays behind
     /// the proxy.
-    fn follow(&self, server: &str, next: &str) -> Result<url::Url, Error> {
-        let refused = || Error::ForeignUrl(next.to_owned());
+    fn follow(&self, origin: &Request, next: &str) -> Result<url::Url, Error> {
+        let server = origin.server();
         let base = self.resolve_base(server)?;
+        // Refused before it is sent: the call names the API's host, no attempt.
+        let refused = || Error::ForeignUrl {
+            call: Box::new(Call {
+                operation: origin.operation_id(),
+                method: Method::Get,
+                path: origin.template(),
+                host: base.host_str().unwrap_or_default().to_owned(),
+                attempts: 0,
+            }),
+            url: next.to_owned(),
+        };
         let canonical = url::Url::parse(server).map_err(|_| refused())?;
         // Relative links are relative to the API's own host.
         let target = canonical.join(next).map_err(|_| refused())?;
@@ -208,11 +218,11 @@ impl Client {
 
     fn page_from<T: DeserializeOwned>(
         &self,
-        response: &HttpResponse,
+        answered: &Answered,
         origin: &Request,
         items_key: &'static str,
     ) -> Result<Page<T>, Error> {
-        let (items, meta) = decode_page(response, items_key, 0)?;
+        let (items, meta) = decode_page(answered, items_key, 0)?;
         Ok(Page { items, meta, client: self.clone(), items_key, origin: origin.clone() })
     }
 
@@ -347,7 +357,7 @@ impl StreamState {
                 if let Ok(url) = self.client.url_for(&self.origin) {
                     self.seen.insert(page_key(&url));
                 }
-                self.client.execute(&self.origin).await
+                self.client.answer(&self.origin).await
             }
             Next::Url(url) => self.client.execute_next(&self.origin, url).await,
             Next::Refused(error) => Err(error),
@@ -372,7 +382,7 @@ impl StreamState {
         {
             // A refused link ends the stream with its error; a link seen
             // before ends it quietly.
-            match self.client.follow(self.origin.server(), url) {
+            match self.client.follow(&self.origin, url) {
                 Ok(target) => {
                     if self.seen.insert(page_key(&target)) {
                         self.next = Some(Next::Url(target));
@@ -456,19 +466,15 @@ fn log_url(origin: &Request, url: &url::Url) -> String {
 /// Decodes a page's items and paging links, with room made up front for
 /// `capacity` items.
 fn decode_page<T: DeserializeOwned>(
-    response: &HttpResponse,
+    answered: &Answered,
     items_key: &'static str,
     capacity: usize,
 ) -> Result<(Vec<T>, PageMeta), Error> {
-    let mut de = serde_json::Deserializer::from_slice(&response.body);
+    let mut de = serde_json::Deserializer::from_slice(&answered.response.body);
     PageSeed::<T> { items_key, capacity, item: PhantomData }
         .deserialize(&mut de)
         .and_then(|page| de.end().map(|()| page))
-        .map_err(|e| Error::Decode {
-            status: response.status,
-            message: crate::error::redact_quoted(&e.to_string()),
-            body: body_text(&response.body),
-        })
+        .map_err(|e| crate::client::decode_error(answered, &e.to_string()))
 }
 
 /// The most items a page is given room for before they are read: Twilio's
@@ -599,7 +605,7 @@ mod tests {
     const SERVER: &str = "https://chat.twilio.com";
 
     fn client(mock: &Arc<MockTransport>) -> Client {
-        Client::builder(Credentials::auth_token("AC1", "token"))
+        Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", "token"))
             .transport(mock.clone())
             .build()
             .expect("builds")
@@ -688,8 +694,16 @@ mod tests {
         let key = KeySeed("bindings").deserialize(json!(5)).err().map(|e| e.to_string());
         assert_eq!(key.as_deref(), Some("invalid type: integer `5`, expected a key"));
         let body = crate::Bytes::from_static(br#"{"bindings": 5, "meta": {}}"#);
-        let response = HttpResponse { status: 200, headers: Vec::new(), body };
-        let error = decode_page::<serde_json::Value>(&response, "bindings", 0).expect_err("not a list");
+        let response = crate::HttpResponse { status: 200, headers: Vec::new(), body };
+        let call = Call {
+            operation: "",
+            method: Method::Get,
+            path: "",
+            host: "chat.twilio.com".to_owned(),
+            attempts: 1,
+        };
+        let answered = Answered { response, call };
+        let error = decode_page::<serde_json::Value>(&answered, "bindings", 0).expect_err("not a list");
         assert!(error.to_string().contains("expected a list of items"), "{error}");
     }
 

@@ -375,17 +375,17 @@ mod tests {
         mock.push_connect_error().push_timeout().push_json(200, serde_json::json!({"ok": true}));
         assert_eq!(mock.remaining(), 3);
         let no_retries = RetryPolicy { max_retries: 0, ..RetryPolicy::default() };
-        let client = Client::builder(Credentials::auth_token("AC1", "token"))
+        let client = Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", "token"))
             .transport(mock.clone())
             .retry(no_retries)
             .build()
             .expect("builds");
         let request = || Request::new(Method::Get, "https://chat.twilio.com");
         let first = client.send_json::<serde_json::Value>(request()).await;
-        assert!(matches!(first, Err(Error::Transport(_))), "{first:?}");
+        assert!(matches!(first, Err(Error::Transport { .. })), "{first:?}");
         assert_eq!(mock.remaining(), 2);
         let second = client.send_json::<serde_json::Value>(request()).await;
-        assert!(matches!(second, Err(Error::Timeout(_))), "{second:?}");
+        assert!(matches!(second, Err(Error::Timeout { .. })), "{second:?}");
         let third = client.send_json::<serde_json::Value>(request()).await.expect("answered");
         assert_eq!(third["ok"], true);
         assert_eq!(mock.remaining(), 0);
@@ -494,8 +494,8 @@ mod tests {
             request.push_path(path);
             request
         };
-        assert!(matches!(no_retry.send_empty(at("/down")).await, Err(Error::Transport(_))));
-        assert!(matches!(no_retry.send_empty(at("/slow")).await, Err(Error::Timeout(_))));
+        assert!(matches!(no_retry.send_empty(at("/down")).await, Err(Error::Transport { .. })));
+        assert!(matches!(no_retry.send_empty(at("/slow")).await, Err(Error::Timeout { .. })));
         assert_eq!(Method::from_name("delete"), Some(Method::Delete));
         assert_eq!(Method::from_name("TRACE"), None);
     }
@@ -506,7 +506,7 @@ mod tests {
         mock.push_json(200, serde_json::json!({"a": "0123456789"}))
             .push_json(200, serde_json::json!({"a": "0123456789"}));
         let client = |limit| {
-            Client::builder(Credentials::auth_token("AC1", "token"))
+            Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", "token"))
                 .transport(mock.clone())
                 .max_response_bytes(limit)
                 .build()
@@ -515,7 +515,7 @@ mod tests {
         let request = || Request::new(Method::Get, "https://chat.twilio.com");
         // `{"a":"0123456789"}` is 18 bytes.
         let small = client(17).send_json::<serde_json::Value>(request()).await;
-        assert!(matches!(small, Err(Error::ResponseTooLarge { limit: 17 })), "{small:?}");
+        assert!(matches!(small, Err(Error::ResponseTooLarge { limit: 17, .. })), "{small:?}");
         let fits = client(18).send_json::<serde_json::Value>(request()).await;
         assert!(fits.is_ok(), "{fits:?}");
     }

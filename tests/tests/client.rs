@@ -321,7 +321,7 @@ async fn next_page_urls_on_other_hosts_are_refused() {
         client.chat_v2().service(service()).bindings().list().stream().collect().await;
     assert_eq!(results.len(), 2, "{results:?}");
     assert!(results[0].is_ok());
-    assert!(matches!(&results[1], Err(Error::ForeignUrl(url)) if url.contains("evil.example.com")));
+    assert!(matches!(&results[1], Err(Error::ForeignUrl { url, .. }) if url.contains("evil.example.com")));
     assert_eq!(server.received_requests().await.unwrap_or_default().len(), 1);
 }
 
@@ -443,7 +443,11 @@ async fn twilio_error_bodies_become_typed_errors() {
         "more_info": "https://www.twilio.com/docs/errors/20404", "status": 404
     });
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(body))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(body)
+                .insert_header("Twilio-Request-Id", "RQ0123456789abcdef"),
+        )
         .mount(&server)
         .await;
     Mock::given(method("DELETE"))
@@ -456,9 +460,15 @@ async fn twilio_error_bodies_become_typed_errors() {
     assert_eq!((api.status, api.code), (404, Some(20404)));
     assert_eq!(api.message.as_deref(), Some("The requested resource was not found"));
     assert_eq!(api.more_info.as_deref(), Some("https://www.twilio.com/docs/errors/20404"));
+    // Twilio's request id, the operation (never the filled path), the host and the attempts.
+    assert_eq!(error.request_id(), Some("RQ0123456789abcdef"));
+    let call = error.call().expect("the call");
+    assert_eq!((call.operation, call.method.as_str(), call.attempts), ("FetchBinding", "GET", 1));
+    assert_eq!(call.path, "/v2/Services/{ServiceSid}/Bindings/{Sid}");
     assert_eq!(
         error.to_string(),
-        "Twilio API error (HTTP 404, code 20404): The requested resource was not found"
+        "Twilio API error (HTTP 404, code 20404, request RQ0123456789abcdef): The requested resource was not found \
+         in FetchBinding (GET /v2/Services/{ServiceSid}/Bindings/{Sid}) at 127.0.0.1, 1 attempt"
     );
 
     let error =
@@ -505,7 +515,7 @@ async fn slow_responses_time_out() {
         .await;
     let error =
         client.chat_v2().service(service()).binding(binding_sid()).fetch().send().await.expect_err("slow");
-    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
 }
 
 #[tokio::test]

@@ -16,18 +16,21 @@ const SERVICE: &str = "IS0123456789abcdef0123456789abcdef";
 const BINDING: &str = "BS0123456789abcdef0123456789abcdef";
 
 fn client(base: &str) -> Client {
-    let core = twilio_bindings::runtime::Client::builder(Credentials::auth_token("AC1", "token"))
-        .base_url(base)
-        .expect("valid base URL")
-        .retry(RetryPolicy {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(20),
-            max_elapsed: None,
-        })
-        .timeout(Duration::from_millis(300))
-        .build()
-        .expect("client builds");
+    let core = twilio_bindings::runtime::Client::builder(Credentials::auth_token(
+        "AC00000000000000000000000000000001",
+        "token",
+    ))
+    .base_url(base)
+    .expect("valid base URL")
+    .retry(RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(20),
+        max_elapsed: None,
+    })
+    .timeout(Duration::from_millis(300))
+    .build()
+    .expect("client builds");
     Client::new(core)
 }
 
@@ -105,7 +108,7 @@ async fn connection_reset() {
         }
     });
     let error = fetch(&client(&format!("http://{address}"))).await.expect_err("reset");
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     server.abort();
 }
 
@@ -115,7 +118,19 @@ async fn nothing_listening() {
     let address = listener.local_addr().expect("has an address");
     drop(listener);
     let error = fetch(&client(&format!("http://{address}"))).await.expect_err("refused");
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    // It names the host and the attempts (two retries), and the operation by
+    // its template, never the filled path.
+    let call = error.call().expect("the call");
+    assert_eq!((call.host.as_str(), call.attempts, call.operation), ("127.0.0.1", 3, "FetchBinding"));
+    let shown = error.to_string();
+    assert!(
+        shown.starts_with(
+            "transport error in FetchBinding (GET /v2/Services/{ServiceSid}/Bindings/{Sid}) at 127.0.0.1, 3 attempts: "
+        ),
+        "{shown}"
+    );
+    assert!(!shown.contains(SERVICE) && !shown.contains(BINDING), "{shown}");
 }
 
 #[tokio::test]
@@ -125,7 +140,7 @@ async fn slow_responses_time_out() {
     )
     .await;
     let error = fetch(&client).await.expect_err("too slow");
-    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
 }
 
 #[tokio::test]
@@ -140,7 +155,7 @@ async fn bodies_that_do_not_decode() {
     for (name, response) in cases {
         let (client, _server) = serving(response).await;
         match fetch(&client).await {
-            Err(Error::Decode { status: 200, body, message }) => {
+            Err(Error::Decode { status: 200, body, message, .. }) => {
                 assert!(!message.is_empty(), "{name}");
                 assert!(body.len() <= 4096, "{name}");
             }

@@ -228,7 +228,7 @@ async fn an_explicit_builder_ignores_the_environment() {
             .env("TWILIO_REGION", "ie1")
             .env("TWILIO_EDGE", "dublin")
             .env("TWILIO_BASE_URL", "http://127.0.0.1:9")
-            .env("TWILIO_ACCOUNT_SID", "ACenvironment")
+            .env("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000e00")
             .env("TWILIO_AUTH_TOKEN", "environment-token")
             .output()
             .expect("runs");
@@ -252,7 +252,7 @@ async fn an_explicit_builder_ignores_the_environment() {
     // Asked for, the environment applies: edge and region (the base URL
     // override is the environment's too, so use the transport's record).
     let asked = Client::builder().from_env().transport(mock.clone()).build().expect("builds");
-    assert_eq!(asked.runtime().account_sid(), "ACenvironment");
+    assert_eq!(asked.runtime().account_sid(), "AC00000000000000000000000000000e00");
     let _ = asked.chat_v2().service(SERVICE).binding(BINDING).fetch().send().await;
     let requests = mock.requests();
     assert_eq!(requests[0].url.host_str(), Some("chat.twilio.com"), "TWILIO_REGION and the rest are ignored");

@@ -18,11 +18,14 @@ const BINDING: &str = "BS0123456789abcdef0123456789abcdef";
 const IDENTITY: &str = "alice.private@example.com";
 
 fn builder(base: &str) -> twilio_bindings::ClientBuilder {
-    twilio_bindings::runtime::Client::builder(Credentials::auth_token("AC1", "token"))
-        .base_url(base)
-        .expect("valid base URL")
-        .retry(RetryPolicy { max_retries: 0, ..RetryPolicy::default() })
-        .timeout(Duration::from_secs(5))
+    twilio_bindings::runtime::Client::builder(Credentials::auth_token(
+        "AC00000000000000000000000000000001",
+        "token",
+    ))
+    .base_url(base)
+    .expect("valid base URL")
+    .retry(RetryPolicy { max_retries: 0, ..RetryPolicy::default() })
+    .timeout(Duration::from_secs(5))
 }
 
 fn client(base: &str) -> Client {
@@ -124,12 +127,18 @@ async fn identities_stay_out_of_debug_and_errors() {
 
     // A password in the base URL is refused (it would send a second
     // Authorization header), without showing it.
-    let with_password = twilio_bindings::runtime::Client::builder(Credentials::auth_token("AC1", "t"))
-        .base_url("http://user:hunter2@127.0.0.1:9/")
-        .expect_err("credentials in a base URL are refused");
+    let with_password = twilio_bindings::runtime::Client::builder(Credentials::auth_token(
+        "AC00000000000000000000000000000001",
+        "t",
+    ))
+    .base_url("http://user:hunter2@127.0.0.1:9/")
+    .expect_err("credentials in a base URL are refused");
     assert!(!format!("{with_password} {with_password:?}").contains("hunter2"), "{with_password:?}");
-    let bad = twilio_bindings::runtime::Client::builder(Credentials::auth_token("AC1", "t"))
-        .base_url("ftp://user:hunter2@host");
+    let bad = twilio_bindings::runtime::Client::builder(Credentials::auth_token(
+        "AC00000000000000000000000000000001",
+        "t",
+    ))
+    .base_url("ftp://user:hunter2@host");
     assert!(!bad.expect_err("not http").to_string().contains("hunter2"));
 }
 
@@ -167,7 +176,7 @@ async fn server_text_is_escaped_in_messages() {
     let results: Vec<_> =
         client(&server.uri()).chat_v2().service(service()).bindings().list().stream().collect().await;
     let error = results.into_iter().find_map(Result::err).expect("refused");
-    assert!(matches!(error, Error::ForeignUrl(_)));
+    assert!(matches!(error, Error::ForeignUrl { .. }));
     let text = format!("{error} {error:?}");
     assert!(text.contains("evil.example") && !text.contains("alice") && !text.contains('\n'), "{text}");
 }
@@ -208,7 +217,7 @@ async fn response_bodies_are_capped() {
     let capped = Client::new(builder(&base).max_response_bytes(1024 * 1024).build().expect("builds"));
     let error =
         capped.chat_v2().service(service()).binding(sid.clone()).fetch().send().await.expect_err("too large");
-    assert!(matches!(error, Error::ResponseTooLarge { limit: 1_048_576 }), "{error:?}");
+    assert!(matches!(error, Error::ResponseTooLarge { limit: 1_048_576, .. }), "{error:?}");
     // With a length: refused before reading.
     let server = MockServer::start().await;
     Mock::given(any())
@@ -218,7 +227,7 @@ async fn response_bodies_are_capped() {
     let small = Client::new(builder(&server.uri()).max_response_bytes(1000).build().expect("builds"));
     let error =
         small.chat_v2().service(service()).binding(sid.clone()).fetch().send().await.expect_err("too large");
-    assert!(matches!(error, Error::ResponseTooLarge { limit: 1000 }), "{error:?}");
+    assert!(matches!(error, Error::ResponseTooLarge { limit: 1000, .. }), "{error:?}");
     // The default is far above any real page.
     const { assert!(twilio_bindings::runtime::DEFAULT_MAX_RESPONSE_BYTES >= 32 * 1024 * 1024) };
 }
@@ -241,7 +250,7 @@ async fn a_body_of_exactly_the_limit_is_read_and_one_byte_more_is_not() {
                 .expect_err("spaces are no binding")
         }
     };
-    let too_large = |error: &Error| matches!(error, Error::ResponseTooLarge { limit: LIMIT });
+    let too_large = |error: &Error| matches!(error, Error::ResponseTooLarge { limit: LIMIT, .. });
     // Counted while read: the limit in one chunk or two is fine; past it, in
     // one chunk or two, is not.
     for chunks in [vec![LIMIT], vec![LIMIT - 1, 1]] {
@@ -279,7 +288,10 @@ fn edges_and_regions_must_be_host_labels() {
 }
 
 fn twilio_runtime_builder() -> twilio_bindings::ClientBuilder {
-    twilio_bindings::runtime::Client::builder(Credentials::auth_token("AC1", "t"))
+    twilio_bindings::runtime::Client::builder(Credentials::auth_token(
+        "AC00000000000000000000000000000001",
+        "t",
+    ))
 }
 
 #[tokio::test]
@@ -431,4 +443,45 @@ async fn a_hand_built_path_cannot_climb() {
     let error = client.runtime().send_json::<serde_json::Value>(request).await.expect_err("refused");
     assert!(matches!(error, Error::InvalidInput(_)), "{error:?}");
     assert!(server.received_requests().await.unwrap_or_default().is_empty(), "nothing was sent");
+}
+
+/// Credentials are checked as Twilio's when the client builds, by the
+/// builder or from the environment: an identity or a typo never travels as
+/// the login, and the error shows no value.
+#[test]
+fn credentials_are_checked_as_twilios_and_never_shown() {
+    use twilio_bindings::runtime::Credentials as Runtime;
+    let account = "AC0123456789abcdef0123456789abcdef";
+    let key = "SK0123456789abcdef0123456789abcdef";
+    let build = |credentials: Runtime| twilio_bindings::runtime::Client::builder(credentials).build();
+    assert!(build(Runtime::auth_token(account, "token")).is_ok());
+    assert!(build(Runtime::api_key(account, key, "secret")).is_ok());
+    let cases = [
+        (Runtime::auth_token(IDENTITY, "token"), "account SID"),
+        (Runtime::auth_token("AC0123", "token"), "account SID"),
+        (Runtime::auth_token("SK0123456789abcdef0123456789abcdef", "token"), "account SID"),
+        (Runtime::api_key(account, IDENTITY, "secret"), "API key"),
+        (Runtime::api_key(account, "AC0123456789abcdef0123456789abcdeg", "secret"), "API key"),
+        (Runtime::auth_token(account, ""), "empty"),
+    ];
+    for (credentials, what) in cases {
+        let error = build(credentials).expect_err("refused");
+        let shown = format!("{error} {error:?}");
+        assert!(shown.contains(what), "{shown}");
+        assert!(
+            !shown.contains("alice") && !shown.contains("AC0123\"") && !shown.contains("abcdeg"),
+            "{shown}"
+        );
+    }
+    let from_env = |name: &str, value: &str| {
+        let vars = [("TWILIO_ACCOUNT_SID", account), ("TWILIO_AUTH_TOKEN", "token"), (name, value)];
+        Runtime::from_lookup(|n| vars.iter().rev().find(|(k, _)| *k == n).map(|(_, v)| (*v).to_owned()))
+            .and_then(build)
+    };
+    let error = from_env("TWILIO_ACCOUNT_SID", IDENTITY).expect_err("an identity is no account SID");
+    assert!(
+        error.to_string().contains("TWILIO_ACCOUNT_SID") && !error.to_string().contains("alice"),
+        "{error}"
+    );
+    assert!(from_env("TWILIO_API_KEY", "nope").is_ok(), "a key without its secret is not used");
 }

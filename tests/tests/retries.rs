@@ -65,7 +65,7 @@ fn connect_error() -> Result<HttpResponse, TransportError> {
 }
 
 fn scripted_client(transport: Arc<dyn HttpClient>, retry: RetryPolicy) -> Client {
-    Client::builder(Credentials::auth_token("AC1", TOKEN))
+    Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", TOKEN))
         .base_url("http://127.0.0.1:9")
         .expect("valid")
         .retry(retry)
@@ -115,7 +115,7 @@ async fn connect_errors_are_retried_for_every_method() {
     let transport = Scripted::new(vec![connect_error(), connect_error(), connect_error(), connect_error()]);
     let client =
         scripted_client(transport.clone(), retry(2, Duration::from_millis(10), Duration::from_secs(1)));
-    assert!(matches!(client.execute(&request(Method::Get)).await, Err(Error::Transport(_))));
+    assert!(matches!(client.execute(&request(Method::Get)).await, Err(Error::Transport { .. })));
     assert_eq!(transport.attempts(), 3);
     // Other transport errors may have reached the server: not retried.
     let transport = Scripted::new(vec![Err(TransportError::Other("reset".into()))]);
@@ -244,7 +244,7 @@ async fn waits_and_budgets_too_large_for_the_clock_do_not_panic() {
     scripted_client(transport.clone(), endless).execute(&request(Method::Get)).await.expect("after 7 s");
     assert_eq!((transport.attempts(), started.elapsed()), (2, Duration::from_secs(7)));
     // And a call with a `Duration::MAX` timeout per attempt.
-    let client = Client::builder(Credentials::auth_token("AC1", TOKEN))
+    let client = Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", TOKEN))
         .base_url("http://127.0.0.1:9")
         .expect("valid")
         .retry(endless)
@@ -259,7 +259,7 @@ async fn waits_and_budgets_too_large_for_the_clock_do_not_panic() {
 async fn a_timeout_names_the_shorter_of_the_budget_and_the_attempt_timeout() {
     let timed_out = |budget: Option<u64>, attempt: u64| async move {
         let policy = RetryPolicy { max_elapsed: budget.map(Duration::from_secs), ..RetryPolicy::none() };
-        let client = Client::builder(Credentials::auth_token("AC1", TOKEN))
+        let client = Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", TOKEN))
             .base_url("http://127.0.0.1:9")
             .expect("valid")
             .retry(policy)
@@ -268,7 +268,7 @@ async fn a_timeout_names_the_shorter_of_the_budget_and_the_attempt_timeout() {
             .build()
             .expect("builds");
         match client.execute(&request(Method::Get)).await {
-            Err(twilio_runtime::Error::Timeout(after)) => after.as_secs(),
+            Err(twilio_runtime::Error::Timeout { after, .. }) => after.as_secs(),
             other => panic!("not a timeout: {other:?}"),
         }
     };
@@ -307,7 +307,7 @@ async fn authorization_never_shows_in_debug() {
     let sent = transport.seen.lock().map(|s| s[0].clone()).expect("one request");
     let authorization = sent.headers.iter().find(|(k, _)| k == "authorization").map(|(_, v)| v.clone());
     let authorization = authorization.expect("credentials are sent");
-    let builder = Client::builder(Credentials::auth_token("AC1", TOKEN));
+    let builder = Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", TOKEN));
     for text in [format!("{sent:?}"), format!("{client:?}"), format!("{transport:?}"), format!("{builder:?}")]
     {
         assert!(!text.contains(TOKEN) && !text.contains(&authorization), "{text}");
@@ -330,7 +330,7 @@ async fn redirects_are_never_followed() {
         inner: ReqwestTransport::new(Duration::from_secs(5)).expect("builds"),
         calls: AtomicUsize::new(0),
     });
-    let client = Client::builder(Credentials::auth_token("AC1", TOKEN))
+    let client = Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", TOKEN))
         .base_url(&server.uri())
         .expect("valid")
         .transport(counting.clone())
@@ -369,14 +369,14 @@ async fn real_connect_errors_are_retried_and_resets_are_not() {
         inner: ReqwestTransport::new(Duration::from_secs(5)).expect("builds"),
         calls: AtomicUsize::new(0),
     });
-    let client = Client::builder(Credentials::auth_token("AC1", TOKEN))
+    let client = Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", TOKEN))
         .base_url(&format!("http://{address}"))
         .expect("valid")
         .retry(retry(2, Duration::from_millis(1), Duration::from_millis(5)))
         .transport(counting.clone())
         .build()
         .expect("builds");
-    assert!(matches!(client.execute(&request(Method::Get)).await, Err(Error::Transport(_))));
+    assert!(matches!(client.execute(&request(Method::Get)).await, Err(Error::Transport { .. })));
     assert_eq!(counting.calls.load(Ordering::SeqCst), 3, "nothing listening: retried twice");
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
@@ -391,13 +391,13 @@ async fn real_connect_errors_are_retried_and_resets_are_not() {
             drop(socket);
         }
     });
-    let client = Client::builder(Credentials::auth_token("AC1", TOKEN))
+    let client = Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", TOKEN))
         .base_url(&format!("http://{address}"))
         .expect("valid")
         .retry(retry(2, Duration::from_millis(1), Duration::from_millis(5)))
         .build()
         .expect("builds");
-    assert!(matches!(client.execute(&request(Method::Get)).await, Err(Error::Transport(_))));
+    assert!(matches!(client.execute(&request(Method::Get)).await, Err(Error::Transport { .. })));
     assert_eq!(accepted.load(Ordering::SeqCst), 1, "a reset may have reached the server: not retried");
     server.abort();
 }

@@ -20,7 +20,7 @@ const BINDING: &str = "BS0123456789abcdef0123456789abcdef";
 fn scripted() -> (Arc<MockTransport>, Client) {
     let mock = Arc::new(MockTransport::new());
     let client = Client::builder()
-        .credentials(Credentials::auth_token("AC1", "token"))
+        .credentials(Credentials::auth_token("AC00000000000000000000000000000001", "token"))
         .transport(mock.clone())
         .build()
         .expect("builds");
@@ -34,7 +34,7 @@ fn service() -> ServiceSid {
 #[test]
 fn one_chain_builds_a_client_against_a_mock() {
     let client: Client = Client::builder()
-        .credentials(Credentials::auth_token("AC1", "token"))
+        .credentials(Credentials::auth_token("AC00000000000000000000000000000001", "token"))
         .base_url("http://127.0.0.1:4010")
         .expect("a valid URL")
         .timeout(Duration::from_secs(5))
@@ -165,8 +165,12 @@ async fn tracing_shows_one_span_per_request_without_identities() {
     let subscriber = tracing_subscriber::registry().with(spans.clone());
     let _guard = tracing::subscriber::set_default(subscriber);
     let (mock, client) = scripted();
-    mock.push_json(429, serde_json::json!({}))
-        .push_json(200, serde_json::json!({"bindings": [], "meta": {}}));
+    mock.push_json(429, serde_json::json!({}));
+    mock.push_response(twilio_bindings::runtime::HttpResponse {
+        status: 200,
+        headers: vec![("twilio-request-id".to_owned(), "RQ0123456789abcdef0123456789abcdef".to_owned())],
+        body: br#"{"bindings": [], "meta": {}}"#.to_vec().into(),
+    });
     mock.push_json(200, serde_json::json!({"bindings": [], "meta": {}}));
     let user = client.chat_v2().service(service()).user("alice@example.com");
     user.user_bindings()
@@ -197,6 +201,7 @@ async fn tracing_shows_one_span_per_request_without_identities() {
     );
     assert!(requests[0].contains("method=\"GET\"") && requests[0].contains("status=200"), "{}", requests[0]);
     assert!(requests[0].contains("attempts=2"), "{}", requests[0]);
+    assert!(requests[0].contains("request_id=\"RQ0123456789abcdef0123456789abcdef\""), "{}", requests[0]);
     assert!(
         recorded.iter().any(|s| s.starts_with("event") && s.contains("retrying") && s.contains("attempt=1")),
         "{recorded:#?}"
