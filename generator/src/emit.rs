@@ -155,8 +155,9 @@ fn root(api: &Api) -> TokenStream {
             /// A builder for a client: credentials, base URL, edge and region,
             /// timeouts, retries, transport. It reads the environment only when
             /// asked with `from_env()`, which takes every setting not given on
-            /// the builder from `TWILIO_ACCOUNT_SID` with `TWILIO_AUTH_TOKEN`,
-            /// `TWILIO_EDGE`, `TWILIO_REGION` and `TWILIO_BASE_URL`.
+            /// the builder from `TWILIO_ACCOUNT_SID` with `TWILIO_AUTH_TOKEN`
+            /// (or `TWILIO_API_KEY` and `TWILIO_API_SECRET`), `TWILIO_EDGE`,
+            /// `TWILIO_REGION` and `TWILIO_BASE_URL`.
             pub fn builder() -> twilio_runtime::ClientBuilder<Self> {
                 twilio_runtime::ClientBuilder::new()
             }
