@@ -233,7 +233,3 @@ pub use generated::*;
 /// paging, errors, SIDs and test support.
 #[doc(inline)]
 pub use twilio_runtime as runtime;
-pub use twilio_runtime::{
-    ApiError, CallOptions, ClientBuilder, Credentials, DateTime, Error, ItemStream, Json, Links, Page,
-    PageMeta, PageStream, RetryPolicy, StreamExt, TryStreamExt, Url, UrlMap,
-};

@@ -136,6 +136,13 @@ fn root(api: &Api) -> TokenStream {
 
         #( #module_items )*
 
+        // What every call's signature and every user's error handling names,
+        // at the crate's root (each generated crate offers the same).
+        pub use twilio_runtime::{
+            ApiError, Call, CallOptions, ClientBuilder, Credentials, DateTime, Error, ItemStream, Json, Links,
+            Page, PageMeta, PageStream, RetryPolicy, StreamExt, TryStreamExt, Url, UrlMap,
+        };
+
         /// The entry point: one authenticated connection to Twilio, cheap to clone.
         ///
         /// Reach each API through its method, then navigate to a resource and

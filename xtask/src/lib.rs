@@ -173,9 +173,18 @@ pub enum RuntimeDep {
     /// the crate: builds here, and publishes once the runtime is published.
     #[default]
     Path,
-    /// Its version only, from crates.io: the crate can move anywhere.
+    /// Its version only, from crates.io: the crate can move anywhere once
+    /// `twilio-runtime` is published.
     Registry,
+    /// The runtime as it would be published (`cargo package`), written into
+    /// the crate's folder as `twilio-runtime/`, a member of the crate's own
+    /// workspace, with this checkout's `Cargo.lock`: the crate can move
+    /// anywhere and builds without `twilio-runtime` in any registry.
+    Vendored,
 }
+
+/// The folder of a standalone crate that holds the vendored runtime.
+pub const VENDORED_RUNTIME: &str = "twilio-runtime";
 
 /// Whether a package name is one cargo takes: ASCII letters, digits, `-`
 /// and `_`, starting with a letter, at most 64 characters.
@@ -415,7 +424,14 @@ pub fn plan_output(
         files.push((Path::new(GENERATED_DIR).join("upstream.md"), markdown));
     }
     match target {
-        Target::Standalone(standalone) => files.extend(scaffold(root, standalone, inputs, true)),
+        Target::Standalone(standalone) => {
+            files.extend(scaffold(root, standalone, inputs, true));
+            if standalone.runtime == RuntimeDep::Vendored {
+                files.extend(packaged_runtime(root)?);
+                let lock = read_text(&root.join("Cargo.lock"), MAX_OWN_FILE)?;
+                files.push((PathBuf::from("Cargo.lock"), lock));
+            }
+        }
         Target::Member(dir) => {
             let member = Standalone { dir: dir.clone(), name: None, runtime: RuntimeDep::Path };
             files.extend(scaffold(root, &member, inputs, false))
@@ -486,6 +502,44 @@ pub fn write_output(
     Ok(report)
 }
 
+/// The runtime's files as `cargo package` makes them (workspace settings
+/// written out, only what is published), under [`VENDORED_RUNTIME`].
+fn packaged_runtime(root: &Path) -> Result<Vec<(PathBuf, String)>, Failure> {
+    let package = target_dir(root).join("package");
+    let output = cargo(root)
+        .env("CARGO_TARGET_DIR", target_dir(root))
+        .args(["package", "--quiet", "--no-verify", "--allow-dirty", "-p", "twilio-runtime"])
+        .output()
+        .map_err(|e| Failure::Io(root.join("runtime"), e))?;
+    if !output.status.success() {
+        let log = String::from_utf8_lossy(&output.stderr);
+        let last = log.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("failed");
+        return Err(Failure::Io(root.join("runtime"), io::Error::other(format!("cargo package: {last}"))));
+    }
+    let version = crate_version(root, &Target::Member(root.join("runtime")));
+    let path = package.join(format!("twilio-runtime-{version}.crate"));
+    let bytes = read_bounded(&path, MAX_OWN_FILE)?;
+    let prefix = format!("twilio-runtime-{version}/");
+    let mut files = Vec::new();
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes.as_slice()));
+    let entries = archive.entries().map_err(|e| Failure::Io(path.clone(), e))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| Failure::Io(path.clone(), e))?;
+        let name = entry.path().map_err(|e| Failure::Io(path.clone(), e))?.to_string_lossy().into_owned();
+        let Some(rel) = name.strip_prefix(&prefix) else { continue };
+        // cargo's own records of the packaging, not the package.
+        if matches!(rel, "Cargo.toml.orig" | ".cargo_vcs_info.json" | "Cargo.lock")
+            || !entry.header().entry_type().is_file()
+        {
+            continue;
+        }
+        let mut text = String::new();
+        io::Read::read_to_string(&mut entry, &mut text).map_err(|e| Failure::Io(path.clone(), e))?;
+        files.push((Path::new(VENDORED_RUNTIME).join(rel), text));
+    }
+    Ok(files)
+}
+
 /// `Cargo.toml` and `src/lib.rs` of a standalone crate: a package a user
 /// can keep and publish, depending on the runtime by version (and, while
 /// it is not published, by a path relative to the crate), with the
@@ -525,11 +579,19 @@ fn scaffold(
             relative_path(&crate_.dir, &root.join("runtime"))
         ),
         RuntimeDep::Registry => format!("{{ version = \"{version}\", default-features = false }}"),
+        RuntimeDep::Vendored => {
+            format!("{{ version = \"{version}\", path = \"{VENDORED_RUNTIME}\", default-features = false }}")
+        }
     };
-    let workspace = if own_workspace {
-        "\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n"
-    } else {
-        ""
+    let workspace = match (own_workspace, crate_.runtime) {
+        (true, RuntimeDep::Vendored) => format!(
+            "\n# A crate of its own with the runtime beside it, even when generated inside another workspace.\n\
+             [workspace]\nmembers = [\"{VENDORED_RUNTIME}\"]\n"
+        ),
+        (true, _) => {
+            "\n# A crate of its own, even when generated inside another workspace.\n[workspace]\n".to_owned()
+        }
+        (false, _) => String::new(),
     };
     let manifest = format!(
         "# Generated by `cargo xtask codegen`; regenerate rather than edit.\n\
@@ -551,8 +613,13 @@ fn scaffold(
     );
     let mut sources = String::new();
     for input in inputs {
-        // File names are text like any other: one sanitized code span.
-        let name = twilio_codegen::docs::sanitize(&twilio_codegen::docs::code(&input.name));
+        // By file name only: the path given may name a maintainer's home
+        // folder, and these docs are published. File names are text like
+        // any other: one sanitized code span.
+        let file = Path::new(&input.name)
+            .file_name()
+            .map_or(input.name.as_str(), |n| n.to_str().unwrap_or_default());
+        let name = twilio_codegen::docs::sanitize(&twilio_codegen::docs::code(file));
         let _ = write!(sources, "\n//! - {name}");
     }
     let lib = format!(

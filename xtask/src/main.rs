@@ -154,8 +154,13 @@ struct Specs {
     name: Option<String>,
     /// How the standalone crate depends on twilio-runtime: `path` (its
     /// version, and this checkout's runtime/ by a path relative to the
-    /// crate) or `registry` (its version only).
-    #[arg(long, requires = "out", default_value = "path", value_parser = ["path", "registry"])]
+    /// crate: builds only beside this checkout), `registry` (its version
+    /// only: needs twilio-runtime published on crates.io, which it is not
+    /// yet) or `vendored` (the runtime as `cargo package` makes it, written
+    /// into DIR/twilio-runtime/ as a member of the crate's own workspace,
+    /// with this checkout's Cargo.lock: the crate can move anywhere and
+    /// needs no registry for twilio-runtime).
+    #[arg(long, requires = "out", default_value = "path", value_parser = ["path", "registry", "vendored"])]
     runtime: String,
 }
 
@@ -170,8 +175,11 @@ impl Specs {
                 "error: --name {name:?}: a package name is ASCII letters, digits, `-` and `_`, starting with a letter"
             ));
         }
-        let runtime =
-            if self.runtime == "registry" { xtask::RuntimeDep::Registry } else { xtask::RuntimeDep::Path };
+        let runtime = match self.runtime.as_str() {
+            "registry" => xtask::RuntimeDep::Registry,
+            "vendored" => xtask::RuntimeDep::Vendored,
+            _ => xtask::RuntimeDep::Path,
+        };
         let target = match self.out {
             Some(dir) => Target::Standalone(xtask::Standalone {
                 dir: std::path::absolute(&dir).unwrap_or(dir),

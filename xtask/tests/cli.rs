@@ -232,3 +232,49 @@ fn every_command_explains_itself_without_running() {
     assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("update-spec"));
     assert_eq!(snapshot(&spec), before, "asking for help ran a command");
 }
+
+/// `--runtime vendored` makes a crate that can leave the checkout: moved to
+/// an empty folder elsewhere, it builds, re-exports the root items
+/// `twilio-bindings` has, and its docs name each spec by its file name,
+/// never the path it was given (which may be a maintainer's home folder).
+#[test]
+fn a_vendored_standalone_crate_builds_after_a_move() {
+    let dir = scratch("vendored");
+    let spec = xtask::root().join("spec/upstream/twilio_conversations_v1.yaml");
+    let out = dir.join("made/here/conversations");
+    let made = xtask(&[
+        "codegen",
+        "--spec",
+        spec.to_str().unwrap_or_default(),
+        "--out",
+        out.to_str().unwrap_or_default(),
+        "--runtime",
+        "vendored",
+        "--name",
+        "conversations",
+    ]);
+    assert!(made.status.success(), "{}", failure(&made));
+    let moved = dir.join("elsewhere/conversations");
+    fs::create_dir_all(moved.parent().expect("a parent")).expect("dirs");
+    fs::rename(&out, &moved).expect("moves");
+    let manifest = fs::read_to_string(moved.join("Cargo.toml")).expect("manifest");
+    assert!(manifest.contains("path = \"twilio-runtime\"") && !manifest.contains(".."), "{manifest}");
+    let lib = fs::read_to_string(moved.join("src/lib.rs")).expect("lib");
+    assert!(lib.contains("//! - `twilio_conversations_v1.yaml`"), "{lib}");
+    assert!(!lib.contains("spec/upstream") && !lib.contains(&dir.display().to_string()), "{lib}");
+    // A user's program beside it uses the root items as twilio-bindings offers them.
+    fs::write(
+        moved.join("src/bin_check.rs"),
+        "#[allow(dead_code)]\nfn uses(e: crate::Error, c: crate::Call, r: crate::RetryPolicy) -> (crate::Error, crate::Call, crate::RetryPolicy) { (e, c, r) }\n",
+    )
+    .expect("writes");
+    fs::write(moved.join("src/lib.rs"), format!("{lib}\nmod bin_check;\n")).expect("writes");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let built = Command::new(cargo)
+        .current_dir(&moved)
+        .env("CARGO_TARGET_DIR", xtask::target_dir(&xtask::root()))
+        .args(["build", "--quiet", "--offline"])
+        .output()
+        .expect("cargo runs");
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+}

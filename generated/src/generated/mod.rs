@@ -6,6 +6,12 @@ pub mod chat_v2;
 pub mod conversations_v1;
 pub mod sid;
 
+pub use twilio_runtime::{
+    ApiError, Call, CallOptions, ClientBuilder, Credentials, DateTime, Error, ItemStream,
+    Json, Links, Page, PageMeta, PageStream, RetryPolicy, StreamExt, TryStreamExt, Url,
+    UrlMap,
+};
+
 /// The entry point: one authenticated connection to Twilio, cheap to clone.
 ///
 /// Reach each API through its method, then navigate to a resource and
