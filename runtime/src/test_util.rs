@@ -399,7 +399,7 @@ mod tests {
     }
 
     fn mock_client(mock: &Arc<MockTransport>) -> Client {
-        Client::builder(Credentials::auth_token(&sid("AC", 1), "token"))
+        Client::builder(Credentials::auth_token(sid("AC", 1), "token"))
             .transport(mock.clone())
             .retry(RetryPolicy { initial_backoff: std::time::Duration::ZERO, ..RetryPolicy::default() })
             .build()
@@ -440,7 +440,8 @@ mod tests {
         assert_eq!((busy.hits(), gone.hits(), rest.hits()), (2, 1, 6));
         assert!(busy.is_used_up() && !rest.is_used_up());
         assert_eq!(mock.requests().len(), 9);
-        assert!(mock.requests().iter().all(|r| r.method == "DELETE" && "DELETE" == r.method));
+        assert!(mock.requests().iter().all(|r| r.method == "DELETE"));
+        assert!("DELETE" == Method::Delete && Method::Delete == *"DELETE");
     }
 
     #[tokio::test]
@@ -484,7 +485,7 @@ mod tests {
         // Connection failures and timeouts are replies too.
         mock.on(Method::Get, "/down").respond(Reply::connect_error());
         mock.on(Method::Get, "/slow").respond(Reply::timeout());
-        let no_retry = Client::builder(Credentials::auth_token(&sid("AC", 1), "token"))
+        let no_retry = Client::builder(Credentials::auth_token(sid("AC", 1), "token"))
             .transport(mock.clone())
             .retry(RetryPolicy::none())
             .build()

@@ -7,6 +7,7 @@ pub mod corpus;
 pub mod fuzz;
 pub mod git;
 pub mod history;
+pub mod newest;
 pub mod output;
 pub mod slice;
 pub mod transaction;

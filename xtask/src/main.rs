@@ -64,6 +64,30 @@ enum Command {
         /// Only finish (or roll back) an update that was interrupted.
         #[arg(long, conflicts_with_all = ["from", "commit", "date"])]
         finish: bool,
+        /// When the update changed something, write its change report (the
+        /// new CHANGELOG entry) to this file, as the body of a pull
+        /// request; when nothing changed, write nothing there. The weekly
+        /// workflow (.github/workflows/follow-twilio.yml) runs this.
+        #[arg(long, value_name = "FILE", conflicts_with = "finish")]
+        report_to: Option<PathBuf>,
+    },
+    /// Builds and tests the published crates against the newest compatible
+    /// version of every dependency, as a user without this repository's
+    /// lock file gets them: `cargo update` in a copy of the repository,
+    /// then clippy -D warnings (each TLS choice) and the client suites. A
+    /// deprecation or a break upstream fails here before users see it.
+    Newest,
+    /// Publishes twilio-runtime, then twilio-bindings, for a version tag
+    /// (`v0.2.0`, which must be the workspace's version). The release
+    /// workflow (.github/workflows/release.yml) runs this after .ci/run;
+    /// CI runs it with --dry-run.
+    Release {
+        /// The tag being released, `v` and the workspace's version.
+        #[arg(long)]
+        tag: String,
+        /// Package and check both crates, publish nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Cuts the Bindings fragments in spec/ out of the upstream specs in
     /// spec/upstream/; with --history-from, cuts older upstream versions
@@ -204,9 +228,11 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Codegen { check, quiet, specs } => run_codegen(check, quiet, specs),
         Command::Report { specs } => run_report(specs),
-        Command::UpdateSpec { from, commit, date, finish } => {
-            run_update(&from, upstream::Given { commit, date }, finish)
+        Command::UpdateSpec { from, commit, date, finish, report_to } => {
+            run_update(&from, upstream::Given { commit, date }, finish, report_to.as_deref())
         }
+        Command::Release { tag, dry_run } => run_release(&tag, dry_run),
+        Command::Newest => xtask::newest::run(&root()).map_err(|e| e.to_string()),
         Command::Slice { history_from: None } => run_slice(),
         Command::Slice { history_from: Some(dir) } => run_slice_history(&dir),
         Command::History { files, no_build } => run_history(files, !no_build),
@@ -301,7 +327,12 @@ fn run_report(specs: Specs) -> Result<(), String> {
     Ok(())
 }
 
-fn run_update(from: &[PathBuf], given: upstream::Given, finish: bool) -> Result<(), String> {
+fn run_update(
+    from: &[PathBuf],
+    given: upstream::Given,
+    finish: bool,
+    report_to: Option<&std::path::Path>,
+) -> Result<(), String> {
     use xtask::transaction::Recovery;
     let root = root();
     let recovered = if finish {
@@ -318,6 +349,12 @@ fn run_update(from: &[PathBuf], given: upstream::Given, finish: bool) -> Result<
         for file in &update.written {
             xtask::tell!("wrote {file}");
         }
+        if let (Some(path), false) = (report_to, update.written.is_empty()) {
+            let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+            xtask::output::write_all(&[(path.clone(), update.report.clone().into_bytes())])
+                .map_err(|e| e.to_string())?;
+            xtask::tell!("wrote the change report to {}", path.display());
+        }
         update.recovered
     };
     match recovered {
@@ -328,6 +365,32 @@ fn run_update(from: &[PathBuf], given: upstream::Given, finish: bool) -> Result<
         }
         Recovery::Finished => xtask::tell!("an interrupted update is finished"),
     }
+    Ok(())
+}
+
+fn run_release(tag: &str, dry_run: bool) -> Result<(), String> {
+    let root = root();
+    let version = xtask::crate_version(&root, &Target::Workspace);
+    if tag != format!("v{version}") {
+        return Err(format!(
+            "error: the tag {:?} is not `v{version}`, the version of twilio-runtime and twilio-bindings; \
+             set the workspace's version and tag that",
+            xtask::terminal(tag)
+        ));
+    }
+    // One invocation: cargo publishes the runtime first, waits until the
+    // registry has it, then the crate that depends on it.
+    let mut publish = xtask::cargo(&root);
+    publish.args(["publish", "-p", "twilio-runtime", "-p", "twilio-bindings"]);
+    if dry_run {
+        publish.arg("--dry-run");
+    }
+    let status = publish.status().map_err(|e| format!("error: cargo publish: {e}"))?;
+    if !status.success() {
+        return Err(format!("error: cargo publish failed ({status})"));
+    }
+    let what = if dry_run { "checked (dry run)" } else { "published" };
+    xtask::tell!("twilio-runtime and twilio-bindings {version}: {what}");
     Ok(())
 }
 

@@ -376,7 +376,12 @@ pub fn update_with(root: &Path, incoming: &[Incoming], hook: Hook<'_>) -> Result
     let recovered = transaction::recover(root, &mut |_| Ok(()))?;
     let mut provenance = provenance(root)?;
     let mut upstream = stored(root)?;
-    for spec in incoming {
+    // A spec byte for byte as stored is no change, whatever commit it comes
+    // with: Twilio republishes every spec at each release, and a pull request
+    // for a new commit of the same bytes would be noise.
+    let incoming: Vec<&Incoming> =
+        incoming.iter().filter(|spec| upstream.get(&spec.name) != Some(&spec.text)).collect();
+    for spec in &incoming {
         let (commit, date) = spec.commit.clone().unwrap_or_else(|| (UNKNOWN.to_owned(), UNKNOWN.to_owned()));
         provenance.files.insert(
             spec.name.clone(),
@@ -428,7 +433,7 @@ pub fn update_with(root: &Path, incoming: &[Incoming], hook: Hook<'_>) -> Result
     );
 
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for spec in incoming {
+    for spec in &incoming {
         files.insert(format!("{UPSTREAM_DIR}/{}", spec.name), spec.text.clone().into_bytes());
     }
     files.insert(

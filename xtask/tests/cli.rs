@@ -5,6 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
 fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
 }
@@ -277,4 +279,59 @@ fn a_vendored_standalone_crate_builds_after_a_move() {
         .output()
         .expect("cargo runs");
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+}
+
+/// The command behind the weekly workflow (.github/workflows/follow-twilio.yml),
+/// on a local twilio-oai checkout: a release that changes the Bindings specs
+/// regenerates and writes the change report for the pull request; a newer
+/// commit whose Bindings specs are byte for byte the same changes nothing
+/// (not the provenance, not the CHANGELOG) and writes no report.
+#[test]
+fn following_twilio_writes_a_report_only_when_the_specs_change() {
+    let dir = scratch("follow");
+    let repo = dir.join("repo");
+    common::workspace_copy(&repo);
+    let oai = dir.join("twilio-oai");
+    fs::create_dir_all(oai.join("spec/yaml")).expect("dirs");
+    let older = xtask::root().join("spec/history/2025-07-03_4ae76f3_twilio_chat_v2.yaml");
+    fs::copy(&older, oai.join("spec/yaml/twilio_chat_v2.yaml")).expect("copies");
+    common::git(&oai, &["init", "-q", "-b", "main"]);
+    common::git(&oai, &["add", "."]);
+    common::git(&oai, &["commit", "-q", "-m", "older chat"]);
+    let commit = common::git(&oai, &["rev-parse", "HEAD"]);
+    let report = dir.join("report.md");
+    let follow = || {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["update-spec", "--from", oai.to_str().unwrap_or_default(), "--report-to"])
+            .arg(&report)
+            .env("CARGO_MANIFEST_DIR", repo.join("xtask"))
+            .output()
+            .expect("xtask runs")
+    };
+    let first = follow();
+    assert!(first.status.success(), "{}", failure(&first));
+    let body = fs::read_to_string(&report).expect("a report for the pull request");
+    assert!(body.contains(&format!("at {}", &commit[..7])) && body.contains("Suggested version"), "{body}");
+    let provenance = fs::read_to_string(repo.join("spec/upstream/provenance.json")).expect("provenance");
+    assert!(provenance.contains(&commit), "{provenance}");
+
+    // A newer commit with the same Bindings bytes: no change at all.
+    fs::remove_file(&report).expect("removes");
+    fs::write(oai.join("README.md"), "a newer release of other specs\n").expect("writes");
+    common::git(&oai, &["add", "."]);
+    common::git(&oai, &["commit", "-q", "-m", "other specs"]);
+    let before = snapshot(&repo);
+    let second = follow();
+    assert!(second.status.success(), "{}", failure(&second));
+    assert!(String::from_utf8_lossy(&second.stdout).contains("Already up to date"), "{}", failure(&second));
+    assert!(!report.exists(), "no report, so no pull request");
+    assert_eq!(snapshot(&repo), before, "nothing in the repository changed");
+}
+
+#[test]
+fn a_release_tag_must_be_the_workspace_version() {
+    let run = xtask(&["release", "--tag", "v9.9.9", "--dry-run"]);
+    assert!(!run.status.success());
+    let stderr = failure(&run);
+    assert!(stderr.contains("\"v9.9.9\" is not `v0.") && stderr.contains("twilio-runtime"), "{stderr}");
 }

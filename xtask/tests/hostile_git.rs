@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 use sha1::{Digest, Sha1};
 use xtask::upstream;
 
+mod common;
+use common::{chat_spec, git};
+
 type Id = [u8; 20];
 
 /// The environment variable that turns [`child`] into the reader.
@@ -25,25 +28,6 @@ fn scratch(name: &str) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("scratch dir");
     dir
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_COMMITTER_DATE", "2024-06-18T12:00:00+00:00")
-        .env("GIT_AUTHOR_DATE", "2024-06-18T12:00:00+00:00")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgSign=false"])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
-
-fn chat_spec() -> String {
-    fs::read_to_string(xtask::root().join("spec/upstream/twilio_chat_v2.yaml")).expect("readable")
 }
 
 /// A checkout whose spec was added by its first commit and left alone by

@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 
 use xtask::upstream;
 
+mod common;
+use common::{chat_spec, git, workspace_copy};
+
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("untrusted").join(name);
     let _ = fs::remove_dir_all(&dir);
@@ -21,35 +24,6 @@ fn scratch(name: &str) -> PathBuf {
 
 fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
-}
-
-/// Runs git to set a checkout up, with every program-running setting off,
-/// so that only the code under test could run the checkout's programs.
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_COMMITTER_DATE", "2024-06-18T12:00:00+00:00")
-        .env("GIT_AUTHOR_DATE", "2024-06-18T12:00:00+00:00")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "core.fsmonitor=false"])
-        .args([
-            "-c",
-            "log.showSignature=false",
-            "-c",
-            "core.hooksPath=/dev/null",
-            "-c",
-            "commit.gpgSign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
-
-fn chat_spec() -> String {
-    fs::read_to_string(xtask::root().join("spec/upstream/twilio_chat_v2.yaml")).expect("readable")
 }
 
 /// A checkout whose spec was last changed by its first commit; later
@@ -228,24 +202,6 @@ fn devices_fifos_and_huge_files_are_refused_at_once() {
     assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
 }
 
-/// A copy of the repository's generated crate and specs to write into.
-fn workspace_copy(dir: &Path) {
-    let root = xtask::root();
-    let mut stack = vec![PathBuf::from("generated"), PathBuf::from("spec")];
-    while let Some(rel) = stack.pop() {
-        fs::create_dir_all(dir.join(&rel)).expect("dirs");
-        for entry in fs::read_dir(root.join(&rel)).expect("readable").flatten() {
-            let sub = rel.join(entry.file_name());
-            if entry.path().is_dir() {
-                stack.push(sub);
-            } else {
-                fs::copy(entry.path(), dir.join(&sub)).expect("copies");
-            }
-        }
-    }
-    fs::copy(root.join("Cargo.toml"), dir.join("Cargo.toml")).expect("copies");
-}
-
 #[test]
 fn a_tampered_manifest_removes_no_hand_written_file() {
     let dir = scratch("manifest");
@@ -380,7 +336,6 @@ fn a_journal_with_symlinked_staged_files_moves_nothing() {
 fn slice_writes_through_no_symlink() {
     let dir = scratch("slice");
     workspace_copy(&dir);
-    fs::create_dir_all(dir.join("xtask")).expect("dirs");
     let outside = scratch("slice-outside").join("precious.txt");
     fs::write(&outside, "precious\n").expect("writes");
     let fragment = dir.join("spec/chat_v2_service_bindings.yaml");
@@ -405,7 +360,6 @@ fn slice_writes_through_no_symlink() {
 fn errors_quoting_tampered_files_are_escaped_for_the_terminal() {
     let dir = scratch("terminal");
     workspace_copy(&dir);
-    fs::create_dir_all(dir.join("xtask")).expect("dirs");
     let forged = "\u{1b}]0;owned\u{7}\r\u{1b}[2Kall files up to date\nok";
     let json = serde_json::to_string(forged).expect("json");
     // An unknown field of the provenance record, then an unknown variant in the model.
