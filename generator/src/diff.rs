@@ -63,6 +63,11 @@ pub enum Kind {
     MarkedAgain,
     /// A struct became an enum or the other way round (old, new).
     Shape(String, String),
+    /// A type became an alias of another (the alias, its target): the spec
+    /// now uses one schema for both (naming rule 16).
+    Merged(String, String),
+    /// An alias became a type of its own again (the alias, its old target).
+    Split(String, String),
 }
 
 impl Kind {
@@ -85,6 +90,8 @@ impl Kind {
             Kind::Kept => Kind::MarkedAgain,
             Kind::MarkedAgain => Kind::Kept,
             Kind::Shape(a, b) => Kind::Shape(b.clone(), a.clone()),
+            Kind::Merged(a, b) => Kind::Split(a.clone(), b.clone()),
+            Kind::Split(a, b) => Kind::Merged(a.clone(), b.clone()),
         }
     }
 }
@@ -170,6 +177,12 @@ pub fn render(changes: &[Change], current_version: &str) -> String {
 /// item whose key now has another Rust name.
 pub fn diff(old: &Api, old_names: &NameLock, new: &Api, new_names: &NameLock) -> Vec<Change> {
     let mut report = Report::default();
+    for domain in old.domains.values().chain(new.domains.values()) {
+        for (alias, to) in &domain.aliases {
+            report.same.insert((alias.clone(), to.target.clone()));
+            report.same.insert((to.target.clone(), alias.clone()));
+        }
+    }
     report.renames(old, old_names, new, new_names);
     report.sids(old, new);
     for module in keys(&old.domains, &new.domains) {
@@ -261,6 +274,10 @@ struct Report {
     changes: Vec<Change>,
     /// Names on either side of a rename: the rename's line covers them.
     renamed: BTreeSet<String>,
+    /// Type names that are one type on one side (an alias and its target):
+    /// a place that uses one on one side and the other on the other side
+    /// kept its type.
+    same: BTreeSet<(String, String)>,
 }
 
 /// An operation with the Rust call that reaches it.
@@ -463,7 +480,14 @@ impl Report {
             }
             _ => None,
         };
-        matches!((named(a), named(b)), (Some(x), Some(y)) if self.renamed.contains(&x) && self.renamed.contains(&y))
+        matches!((named(a), named(b)), (Some(x), Some(y)) if self.one_type(&x, &y))
+    }
+
+    /// Whether two type names are one type here: renamed, or an alias and
+    /// its target.
+    fn one_type(&self, x: &str, y: &str) -> bool {
+        (self.renamed.contains(x) && self.renamed.contains(y))
+            || self.same.contains(&(x.to_owned(), y.to_owned()))
     }
 
     fn param(&mut self, y: &Op<'_>, p: &Param, q: &Param, spec: &str, item: &str) {
@@ -561,16 +585,21 @@ impl Report {
     /// Whether two types differ only by a renamed type inside them.
     fn renamed_only(&self, a: &TypeRef, b: &TypeRef) -> bool {
         match (a, b) {
-            (TypeRef::Named(x), TypeRef::Named(y)) => self.renamed.contains(x) && self.renamed.contains(y),
+            (TypeRef::Named(x), TypeRef::Named(y)) => self.one_type(x, y),
             (TypeRef::Array(x), TypeRef::Array(y)) => self.renamed_only(x, y),
             _ => false,
         }
     }
 
     fn types(&mut self, module: &str, a: &Domain, b: &Domain) {
-        for name in keys(&a.types, &b.types) {
+        let mut names = keys(&a.types, &b.types);
+        names.extend(keys(&a.aliases, &b.aliases));
+        names.sort();
+        names.dedup();
+        for name in names {
             let rust = format!("{module}::{name}");
             let item = format!("{module} type {name}");
+            let (alias_a, alias_b) = (a.aliases.get(&name), b.aliases.get(&name));
             match (a.types.get(&name), b.types.get(&name)) {
                 (Some(da), Some(db)) => {
                     let spec = format!("schema {}", code(spec_name(db)));
@@ -587,6 +616,35 @@ impl Report {
                         }),
                     }
                 }
+                // One line for a merge, naming both types and the schema.
+                (Some(_), None) if alias_b.is_some() => {
+                    let alias = alias_b.map(|x| (x.target.clone(), x.schema.clone())).unwrap_or_default();
+                    self.push(Change {
+                        breaking: false,
+                        rust,
+                        what: format!(
+                            "now the same type as {}, as an alias: code that names it still compiles",
+                            code(&format!("{module}::{}", alias.0))
+                        ),
+                        spec: format!("the spec now uses schema {} for both", code(&alias.1)),
+                        kind: Kind::Merged(name.clone(), alias.0),
+                        item,
+                    });
+                }
+                (None, Some(db)) if alias_a.is_some() => {
+                    let alias = alias_a.map(|x| x.target.clone()).unwrap_or_default();
+                    self.push(Change {
+                        breaking: true,
+                        rust,
+                        what: format!(
+                            "a type of its own again, no longer the same type as {}",
+                            code(&format!("{module}::{alias}"))
+                        ),
+                        spec: format!("schema {}", code(spec_name(db))),
+                        kind: Kind::Split(name.clone(), alias),
+                        item,
+                    });
+                }
                 (Some(da), None) if !self.renamed.contains(&name) => self.presence(
                     true,
                     &rust,
@@ -597,6 +655,23 @@ impl Report {
                 (None, Some(db)) if !self.renamed.contains(&name) => {
                     self.presence(false, &rust, "new type", &format!("schema {}", code(spec_name(db))), &item)
                 }
+                (None, None) => match (alias_a, alias_b) {
+                    (Some(x), None) => self.presence(
+                        true,
+                        &rust,
+                        "alias removed",
+                        &format!("schema {}", code(&x.schema)),
+                        &item,
+                    ),
+                    (None, Some(y)) => self.presence(
+                        false,
+                        &rust,
+                        &format!("new alias of {}", code(&format!("{module}::{}", y.target))),
+                        &format!("schema {}", code(&y.schema)),
+                        &item,
+                    ),
+                    _ => {}
+                },
                 _ => {}
             }
         }
@@ -776,6 +851,16 @@ pub fn public_items(api: &Api) -> BTreeSet<String> {
                 items.extend(op.holder.clone());
                 items.extend([op.call, op.method, op.builder]);
             }
+        }
+        for (alias, to) in &domain.aliases {
+            items.insert(format!("{m}::{alias}"));
+            // Its members are the target's, reached by the alias's path too.
+            let members: Vec<String> = match domain.types.get(&to.target) {
+                Some(TypeDef::Struct(s)) => s.fields.iter().map(|f| unraw(&f.rust_name).to_owned()).collect(),
+                Some(TypeDef::Enum(e)) => e.variants.iter().map(|v| v.rust_name.clone()).collect(),
+                None => Vec::new(),
+            };
+            items.extend(members.iter().map(|member| format!("{m}::{alias}::{member}")));
         }
         for (name, def) in &domain.types {
             items.insert(format!("{m}::{name}"));
@@ -1136,8 +1221,21 @@ paths:
                 )],
                 &[],
             ),
-            ("type renamed by the lock", &[], &[("things_v1 type item GET /v1/Things", "Item")]),
-            ("enum renamed by the lock", &[], &[("things_v1 type field Thing kind", "Size")]),
+            (
+                "a place's type named otherwise by the lock: an alias",
+                &[],
+                &[("things_v1 type item GET /v1/Things", "Item")],
+            ),
+            (
+                "a place's enum named otherwise by the lock: an alias",
+                &[],
+                &[("things_v1 type field Thing kind", "Size")],
+            ),
+            (
+                "schema renamed by the lock: its places keep the old name as an alias",
+                &[],
+                &[("things_v1 type schema things.v1.thing", "Item")],
+            ),
             ("SID type renamed by the lock", &[], &[("sid TH", "ThingId")]),
             ("method renamed by the lock", &[], &[("things_v1 op DELETE /v1/Things/{} method", "remove")]),
             (

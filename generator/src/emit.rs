@@ -27,6 +27,8 @@ pub enum Part {
     Resource(String, String),
     /// One struct or enum: domain and Rust name.
     Type(String, String),
+    /// One alias of a type: domain and the alias.
+    Alias(String, String),
 }
 
 /// Every file of the generated module tree, by path relative to the tree's
@@ -40,6 +42,7 @@ pub fn plan(api: &Api) -> Vec<(String, Vec<Part>)> {
         let mut parts = vec![Part::Header(module.clone()), Part::Entry(module.clone())];
         parts.extend(domain.resources.keys().map(|key| Part::Resource(module.clone(), key.clone())));
         parts.extend(domain.types.keys().map(|name| Part::Type(module.clone(), name.clone())));
+        parts.extend(domain.aliases.keys().map(|name| Part::Alias(module.clone(), name.clone())));
         files.push((format!("{module}.rs"), parts));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -64,6 +67,9 @@ pub fn emit(api: &Api, part: &Part) -> TokenStream {
                     TypeDef::Enum(en) => e.enumeration(name, en),
                 })
             })
+            .unwrap_or_default(),
+        Part::Alias(module, name) => emitter(module)
+            .and_then(|e| e.domain.aliases.get(name).map(|alias| e.alias(name, alias)))
             .unwrap_or_default(),
     }
 }
@@ -967,6 +973,25 @@ impl Emitter<'_> {
             }
 
             #debug
+        }
+    }
+
+    /// `pub type Old = New;`: a name a place kept when the spec made it
+    /// share another type's schema (naming rule 16).
+    fn alias(&self, name: &str, alias: &Alias) -> TokenStream {
+        let (ty, target) = (ident(name), ident(&alias.target));
+        let doc = doc_attrs(&[
+            format!("The same type as [`{}`].", alias.target),
+            String::new(),
+            format!(
+                "The spec once gave this name's places a type of their own; it now uses one schema, {}, for them and for [`{}`]'s. The name stays, so code that uses it still compiles.",
+                docs::code(&alias.schema),
+                alias.target
+            ),
+        ]);
+        quote! {
+            #doc
+            pub type #ty = #target;
         }
     }
 

@@ -40,6 +40,19 @@ pub struct Domain {
     pub resources: BTreeMap<String, Resource>,
     /// Structs and enums keyed by Rust name.
     pub types: BTreeMap<String, TypeDef>,
+    /// Other names of types, keyed by the alias: names the lock gave places
+    /// that were apart and now share one schema (naming rule 16).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub aliases: BTreeMap<String, Alias>,
+}
+
+/// A type's other name: `pub type ServiceBindingType = BindingType;`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alias {
+    /// The type it names (a key of [`Domain::types`]).
+    pub target: String,
+    /// The schema the places now share, as the spec names it.
+    pub schema: String,
 }
 
 /// One step of the navigation tree: a path that names a list, or an instance

@@ -43,8 +43,16 @@
 //!    `UnknownValue`; values spelled alike get words for how they are
 //!    written (`MutedUpper`, `InProgressHyphenated`).
 //! 8. SID types: `{Noun}Sid` after the noun used most often with the prefix,
-//!    then the next most often, then `{Noun}{PREFIX}Sid`.
-//! 9. Whatever still collides gets `Alt`, never a number.
+//!    then the next most often, then `{Noun}{PREFIX}Sid`; prefixes the lock
+//!    names claim first.
+//! 9. A collision takes a name from the spec's structure: a navigation type
+//!    the whole path in words (`AccountsBySidContext` beside a singleton's
+//!    `AccountContext`), a member's accessor its identifier
+//!    (`account_by_sid`), a path parameter its node's name (`tool_id` under
+//!    `{id}`). Whatever still collides gets `Alt` on that base, never a
+//!    number and never a name of `Alt` alone; a claim with every candidate
+//!    promised to other items (rule 11) takes its last, most structural
+//!    one, with `Alt`.
 //!
 //! # The name lock
 //!
@@ -77,6 +85,19 @@
 //! 15. The lock is read as untrusted input ([`check_lock`]): every key must
 //!     be one of the kinds above and every name a Rust identifier of its
 //!     kind, ASCII only (no confusables), and no prelude or runtime name.
+//! 16. The lock never rewrites an entry: a release only adds entries. When
+//!     places the lock named apart come to share one schema (Twilio moved
+//!     inline enums into `*_enum_*` components), the type takes the name its
+//!     schema's entry locks, else the name most of its places lock (a tie:
+//!     the first place in key order), found by lowering the domain once
+//!     before naming; every other place keeps its name as an alias of the
+//!     type (`pub type BindingType = ServiceBindingType;`), so code that
+//!     names it still compiles, and the report says so in one line. A later
+//!     release that gives the places types of their own again gives each
+//!     its own name back. A place whose locked name another type holds now
+//!     uses that other type, which the report says as the place's change of
+//!     type. A node that leads to no operation is dropped and leaves no
+//!     entry.
 
 use std::collections::BTreeSet;
 
@@ -218,7 +239,8 @@ impl Namespace {
     }
 
     /// Claims the first free candidate; if none is, the last one with `Alt`
-    /// added until free. Empty candidates are skipped.
+    /// added until free. Empty candidates are skipped; a name always has a
+    /// base before any `Alt`.
     pub fn claim_first<S: AsRef<str>>(&mut self, candidates: impl IntoIterator<Item = S>) -> String {
         let mut last = String::new();
         for candidate in candidates {
@@ -230,6 +252,11 @@ impl Namespace {
                 return candidate.to_owned();
             }
             last = candidate.to_owned();
+        }
+        // Never a bare suffix: a claim without a candidate is named for
+        // what it is not (callers always offer one; this is the floor).
+        if last.is_empty() {
+            last = "Unnamed".to_owned();
         }
         let base = unraw(&last);
         let snake_case = base.contains('_') || base.chars().all(|c| !c.is_ascii_uppercase());

@@ -22,7 +22,7 @@ use std::time::Instant;
 use twilio_codegen::diff::{self, Kind};
 use twilio_codegen::model::{Api, TypeDef};
 
-use crate::{Failure, Target, output, slice, upstream};
+use crate::{Failure, Target, forward, output, slice, upstream};
 
 /// Where the history versions live, relative to the root.
 pub const HISTORY_DIR: &str = "spec/history";
@@ -109,13 +109,16 @@ pub struct Walk {
     pub vanished: Vec<String>,
     /// Seconds for the whole walk.
     pub seconds: f64,
+    /// Whether it walked forward from the first version (names that
+    /// releases added are then no failure).
+    pub forward: bool,
 }
 
 impl Walk {
     /// Whether every check held.
     pub fn passed(&self) -> bool {
         self.missing.is_empty()
-            && self.extra.is_empty()
+            && (self.forward || self.extra.is_empty())
             && self.vanished.is_empty()
             && self.steps.iter().all(|s| s.result == "ok")
     }
@@ -209,9 +212,12 @@ fn scratch(root: &Path, dir: &Path) -> Result<(), Failure> {
     fs::write(dir.join("readme/src/lib.rs"), readme_examples(&readme)).map_err(io(dir))
 }
 
-/// The crate's types, as `module::Type`.
+/// The crate's types and their aliases, as `module::Type`.
 fn types(api: &Api) -> BTreeSet<String> {
-    api.domains.values().flat_map(|d| d.types.keys().map(move |t| format!("{}::{t}", d.module))).collect()
+    api.domains
+        .values()
+        .flat_map(|d| d.types.keys().chain(d.aliases.keys()).map(move |t| format!("{}::{t}", d.module)))
+        .collect()
 }
 
 /// Fields and parameters that are personal data, as `module Type field` or
@@ -288,15 +294,35 @@ pub fn walk(
     build: bool,
     progress: &mut dyn FnMut(&Step),
 ) -> Result<Walk, Failure> {
+    walk_from(root, dir, versions, build, false, progress)
+}
+
+/// [`walk`]; with `fresh`, as a user who adopted the generator at the
+/// first version: the scratch copy's name lock is removed, so the first
+/// step names everything anew, and the walk's names are checked from there
+/// ([`forward::check_step`] at every step: no lock entry rewritten, no
+/// element the spec still has without its locked name, no meaningless
+/// name).
+pub fn walk_from(
+    root: &Path,
+    dir: &Path,
+    versions: &[PathBuf],
+    build: bool,
+    fresh: bool,
+    progress: &mut dyn FnMut(&Step),
+) -> Result<Walk, Failure> {
     let started = Instant::now();
     scratch(root, dir)?;
+    if fresh {
+        fs::remove_file(dir.join("generated").join(crate::NAME_LOCK)).map_err(io(dir))?;
+    }
     let target = Target::Workspace;
     let (start, _) = crate::generated_model(dir, &target)?
         .ok_or_else(|| Failure::Io(dir.join("generated"), std::io::Error::other("no model.json")))?;
-    let start_items = diff::public_items(&start);
-    let start_personal = personal(&start);
+    let mut start_items = diff::public_items(&start);
+    let mut start_personal = personal(&start);
     let mut seen = types(&start);
-    let mut walk = Walk::default();
+    let mut walk = Walk { forward: fresh, ..Walk::default() };
 
     // The last step goes back to the committed specs, as they were recorded.
     let provenance = upstream::provenance(root)?;
@@ -305,7 +331,16 @@ pub fn walk(
         let name = version.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let incoming = upstream::find(std::slice::from_ref(version))
             .map_err(|e| Failure::Io(version.clone(), std::io::Error::other(e)))?;
-        steps.push((name, incoming));
+        // From the start, the first step takes each spec's oldest version:
+        // the crate as it was generated then.
+        let first_of_its_spec = !steps.iter().flat_map(|(_, i)| i).any(|i| i.name == incoming[0].name);
+        match steps.first_mut() {
+            Some((first, earlier)) if fresh && first_of_its_spec => {
+                first.push_str(&format!(" + {name}"));
+                earlier.extend(incoming);
+            }
+            _ => steps.push((name, incoming)),
+        }
     }
     let mut back = Vec::new();
     for (name, source) in &provenance.files {
@@ -338,21 +373,33 @@ pub fn walk(
         if update.changes.iter().any(|c| c.kind == Kind::Removed && c.rust.starts_with("client.")) {
             problems.push("an operation was reported removed".to_owned());
         }
-        problems.extend(
-            unredacted(&start_personal, &new).into_iter().map(|k| format!("no longer redacted: {k}")),
-        );
         let now = types(&new);
+        if fresh && walk.steps.is_empty() {
+            // The first step is where this user started.
+            (start_items, seen, start_personal) = (diff::public_items(&new), now.clone(), personal(&new));
+        } else {
+            problems.extend(
+                unredacted(&start_personal, &new).into_iter().map(|k| format!("no longer redacted: {k}")),
+            );
+        }
         for lost in seen.difference(&now) {
             walk.vanished.push(format!("{lost} (at {version})"));
         }
         seen.extend(now);
+        let fragments = crate::read_specs(dir, &crate::default_specs(dir)?)?;
+        let present = forward::present_keys(&fragments)?;
+        problems.extend(forward::check_step(&version, &old_names, &new_names, &new, &present).lines());
 
         if build {
-            problems.extend(cargo(
-                dir,
-                root,
-                &["check", "--quiet", "-p", "twilio-bindings", "-p", "readme", "--all-targets"],
-            )?);
+            // The crate, and, for a user of today's names, its example and
+            // the README's; one who started at the first version has other
+            // names, which only the crate itself can be checked for.
+            let check: &[&str] = if fresh {
+                &["check", "--quiet", "-p", "twilio-bindings", "--lib"]
+            } else {
+                &["check", "--quiet", "-p", "twilio-bindings", "-p", "readme", "--all-targets"]
+            };
+            problems.extend(cargo(dir, root, check)?);
         }
         let breaking = update.changes.iter().filter(|c| c.breaking).count();
         let step = Step {
@@ -366,7 +413,7 @@ pub fn walk(
         progress(&step);
         walk.steps.push(step);
     }
-    if build {
+    if build && !fresh {
         // The guide's examples, under the names the walk ends with.
         if let Some(problem) = cargo(dir, root, &["test", "--quiet", "--doc", "-p", "twilio-bindings"])? {
             if let Some(last) = walk.steps.last_mut() {

@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod corpus;
+pub mod forward;
 pub mod fuzz;
 pub mod git;
 pub mod history;

@@ -112,6 +112,18 @@ enum Command {
         /// Check the reports and names only; build nothing.
         #[arg(long)]
         no_build: bool,
+        /// Walk as a user who adopted the generator at the oldest release:
+        /// from an empty name lock, forward to spec/upstream/. Every step
+        /// must keep every lock entry, every element the spec still has
+        /// must keep its locked name, and no name may lack a meaningful
+        /// base.
+        #[arg(long)]
+        forward: bool,
+        /// With --forward: walk every spec of a twilio-oai folder
+        /// (`history/` and `history-corpus/`, then `spec/`) forward, one
+        /// standalone crate each, instead of the Bindings crate.
+        #[arg(long, requires = "forward", value_name = "TWILIO_OAI")]
+        corpus: Option<PathBuf>,
     },
     /// Generates a crate from every spec in the folders under target/corpus/,
     /// builds them with clippy -D warnings, counts their doctests (there must
@@ -235,7 +247,11 @@ fn main() -> ExitCode {
         Command::Newest => xtask::newest::run(&root()).map_err(|e| e.to_string()),
         Command::Slice { history_from: None } => run_slice(),
         Command::Slice { history_from: Some(dir) } => run_slice_history(&dir),
-        Command::History { files, no_build } => run_history(files, !no_build),
+        Command::History { files, no_build, forward, corpus: Some(dir) } if forward => {
+            let _ = (files, no_build);
+            run_forward_corpus(&dir)
+        }
+        Command::History { files, no_build, forward, corpus: _ } => run_history(files, !no_build, forward),
         Command::Corpus { dir, hostile, no_build } => run_corpus(dir, hostile, !no_build),
         Command::Fuzz { seconds, seed } => run_fuzz(seconds, seed),
         Command::Bench { quick } => run_bench(quick),
@@ -447,7 +463,58 @@ fn run_mutants(in_diff: Option<PathBuf>, naming: bool) -> Result<(), String> {
     }
 }
 
-fn run_history(files: Vec<PathBuf>, build: bool) -> Result<(), String> {
+fn run_forward_corpus(oai: &std::path::Path) -> Result<(), String> {
+    let root = root();
+    let started = Instant::now();
+    let mut by_spec = xtask::forward::releases(&oai.join("history-corpus"), &oai.join("spec"))
+        .map_err(|e| e.to_string())?;
+    for (spec, files) in
+        xtask::forward::releases(&oai.join("history"), &oai.join("spec")).map_err(|e| e.to_string())?
+    {
+        if files.len() > 1 {
+            by_spec.insert(spec, files);
+        }
+    }
+    xtask::say!(
+        "| spec | releases | public names | names removed with their element | rewritten | lost | unnamed | failed | s |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    let (mut problems, mut steps) = (Vec::new(), 0);
+    for (spec, files) in &by_spec {
+        let dir = xtask::target_dir(&root).join("history/forward").join(spec.trim_end_matches(".yaml"));
+        let walk = xtask::forward::walk_spec(&root, spec, files, &dir).map_err(|e| e.to_string())?;
+        let p = &walk.problems;
+        xtask::say!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |",
+            walk.spec,
+            walk.steps,
+            walk.names,
+            walk.removed,
+            p.rewritten.len(),
+            p.lost.len(),
+            p.unnamed.len(),
+            p.failed.len(),
+            walk.seconds
+        );
+        steps += walk.steps;
+        problems.extend(p.lines().into_iter().map(|l| format!("{spec}: {l}")));
+    }
+    xtask::say!(
+        "\nforward walks: {} specs, {steps} releases in {:.1} s; {} problems",
+        by_spec.len(),
+        started.elapsed().as_secs_f64(),
+        problems.len()
+    );
+    for line in &problems {
+        xtask::tell!("{}", xtask::terminal(line));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err("history --forward: names were not kept (see above)".to_owned())
+    }
+}
+
+fn run_history(files: Vec<PathBuf>, build: bool, forward: bool) -> Result<(), String> {
     let root = root();
     let files =
         if files.is_empty() { xtask::history::versions(&root).map_err(|e| e.to_string())? } else { files };
@@ -456,7 +523,7 @@ fn run_history(files: Vec<PathBuf>, build: bool) -> Result<(), String> {
     );
     let mut n = 0;
     let scratch = xtask::target_dir(&root).join("history/walk");
-    let walk = xtask::history::walk(&root, &scratch, &files, build, &mut |step| {
+    let walk = xtask::history::walk_from(&root, &scratch, &files, build, forward, &mut |step| {
         n += 1;
         xtask::say!(
             "| {n} | {} | {} | {} | {} | {:.1} | {} |",

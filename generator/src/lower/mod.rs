@@ -136,7 +136,7 @@ pub fn lower(specs: &[Spec], lock: &NameLock) -> Result<(Api, NameLock), Error> 
     let mut concepts: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     for (module, input) in domains {
         let (domain, domain_claims, domain_warnings, domain_concepts) =
-            DomainLowering::new(specs, lock, &mut sid_uses, &mut skipped).lower(input)?;
+            DomainLowering::new(specs, lock, &mut sid_uses, &mut skipped).planned(input)?;
         warnings.extend(domain_warnings);
         // A domain whose every operation was skipped has nothing to offer.
         if !domain.resources.is_empty() {
@@ -155,9 +155,12 @@ pub fn lower(specs: &[Spec], lock: &NameLock) -> Result<(Api, NameLock), Error> 
     skipped.sort_by(|a: &Skipped, b| (&a.file, &a.pointer).cmp(&(&b.file, &b.pointer)));
     warnings.sort_by(|a: &Skipped, b| (&a.file, &a.pointer).cmp(&(&b.file, &b.pointer)));
     warnings.dedup();
-    // The lock never forgets (rule 13): what this release did not use stays.
+    // The lock never forgets (rule 13) and never rewrites (rule 16): what
+    // this release did not use stays, and an entry keeps its name.
     let mut names = lock.clone();
-    names.extend(claims);
+    for (key, name) in claims {
+        names.entry(key).or_insert(name);
+    }
     Ok((Api { domains: lowered, sids, skipped, warnings }, names))
 }
 
@@ -267,6 +270,7 @@ fn parse_path(spec: &Spec, path: &str, at: &Pointer) -> Result<Vec<Segment>, Err
     Ok(segments)
 }
 
+#[derive(Clone)]
 struct DomainInput<'a> {
     module: String,
     title: String,
@@ -275,6 +279,7 @@ struct DomainInput<'a> {
     paths: Vec<PathInput<'a>>,
 }
 
+#[derive(Clone)]
 struct PathInput<'a> {
     spec: usize,
     path: &'a str,
@@ -314,7 +319,9 @@ impl SidUses {
                 (prefix, nouns)
             })
             .collect();
-        ranked.sort_by(|(p, a), (q, b)| b[0].1.cmp(&a[0].1).then(p.cmp(q)));
+        // Prefixes the lock names claim first: a locked name is theirs (rule 11).
+        let locked = |p: &String| lock.contains_key(&format!("sid {p}"));
+        ranked.sort_by(|(p, a), (q, b)| locked(q).cmp(&locked(p)).then(b[0].1.cmp(&a[0].1)).then(p.cmp(q)));
         ranked
             .into_iter()
             .map(|(prefix, nouns)| {
@@ -379,6 +386,13 @@ struct DomainLowering<'a, 'u> {
     /// Components being lowered, to box fields that close a cycle.
     in_progress: BTreeSet<String>,
     types: BTreeMap<String, TypeDef>,
+    /// Names that places kept for the types they now share (rule 16).
+    aliases: BTreeMap<String, Alias>,
+    /// The lock keys of the places that use each schema, as met.
+    places: BTreeMap<String, Vec<String>>,
+    /// The same, from a first lowering of the whole domain: every place of
+    /// a schema, before the first is named.
+    planned: BTreeMap<String, Vec<String>>,
     /// The names of the fields and parameters each enum is used for.
     concepts: BTreeMap<String, BTreeSet<String>>,
     /// How deep the schema being lowered sits.
@@ -407,6 +421,9 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             components: BTreeMap::new(),
             in_progress: BTreeSet::new(),
             types: BTreeMap::new(),
+            aliases: BTreeMap::new(),
+            places: BTreeMap::new(),
+            planned: BTreeMap::new(),
             concepts: BTreeMap::new(),
             depth: 0,
         }
@@ -424,13 +441,22 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
     ) -> String {
         let keys: Vec<String> = keys.iter().map(|k| format!("{} {k}", self.module)).collect();
         let own: Vec<&String> = keys.iter().filter_map(|k| self.lock.get(k)).collect();
-        let candidates: Vec<String> = own
+        let offered: Vec<String> = own
             .iter()
             .map(|n| (*n).clone())
             .chain(candidates.into_iter().map(|c| c.as_ref().to_owned()))
-            .filter(|c| own.contains(&c) || !self.promised.contains(unraw(c)))
             .collect();
-        let name = self.ns.claim_first(&candidates);
+        let mut free: Vec<String> = offered
+            .iter()
+            .filter(|c| own.contains(c) || !self.promised.contains(unraw(c)))
+            .cloned()
+            .collect();
+        // Every candidate promised to other items (rule 11): the item's last
+        // (its most structural) still gives the name its base.
+        if free.is_empty() {
+            free.extend(offered.last().map(|last| format!("{}Alt", unraw(last))));
+        }
+        let name = self.ns.claim_first(&free);
         for key in keys {
             self.claims.insert(key, name.clone());
         }
@@ -525,6 +551,35 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
         Ok(())
     }
 
+    /// Lowers the domain twice: once to learn every place of each schema,
+    /// then for real, naming each shared schema with all its places known
+    /// (rule 16).
+    fn planned(mut self, input: DomainInput<'a>) -> Result<Lowered3, Error> {
+        let (mut uses, mut skipped) = (SidUses::default(), Vec::new());
+        let mut first = DomainLowering::new(self.specs, self.lock, &mut uses, &mut skipped);
+        first.lower_into(input.clone())?;
+        self.planned = std::mem::take(&mut first.places);
+        self.lower(input)
+    }
+
+    /// Lowers the domain, keeping what was learnt in `self`.
+    fn lower_into(&mut self, input: DomainInput<'a>) -> Result<(), Error> {
+        self.module = input.module.clone();
+        self.operation_ids(&input)?;
+        for (index, path) in input.paths.iter().enumerate() {
+            let spec = &self.specs[path.spec];
+            for (method, op, name) in methods(path.item) {
+                let Some(method) = method else { continue };
+                let id = self.op_ids.get(&(index, name)).cloned().unwrap_or_default();
+                let at = path.at.join(name);
+                if let Err(Problem::Fatal(error)) = self.operation(spec, path, method, op, &at, id) {
+                    return Err(error);
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn lower(mut self, input: DomainInput<'a>) -> Result<Lowered3, Error> {
         self.module = input.module.clone();
         let prefix = format!("{} ", self.module);
@@ -573,6 +628,7 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             sources: input.sources.into_iter().collect(),
             resources,
             types: self.types,
+            aliases: self.aliases,
         };
         Ok((domain, self.claims, self.warnings, self.concepts))
     }
@@ -1126,5 +1182,157 @@ mod naming_tests {
         let enums: Vec<&String> =
             d.types.iter().filter(|(_, t)| matches!(t, TypeDef::Enum(_))).map(|(n, _)| n).collect();
         assert_eq!(enums, ["ThingEnumKind", "ThingKind"]);
+    }
+
+    /// A filter and a field with enums of their own, as older Twilio specs
+    /// had them, then one schema for both.
+    fn binding_types(shared: bool) -> (String, String) {
+        let kind = |own: &str| {
+            if shared {
+                "$ref: '#/components/schemas/binding_enum_binding_type'".to_owned()
+            } else {
+                format!("type: string, enum: [apn, gcm{own}]")
+            }
+        };
+        let paths = get(
+            "/v1/Bindings",
+            &format!("{{name: Kind, in: query, schema: {{{}}}}}, ", kind("")),
+            ", content: {application/json: {schema: {type: object, properties: {kind: {$ref: '#/components/schemas/things.v1.binding'}}}}}",
+        );
+        let schemas = format!(
+            "    things.v1.binding:\n      type: object\n      properties:\n        binding_type: {{{}}}\n    binding_enum_binding_type:\n      type: string\n      enum: [apn, gcm, fcm]\n",
+            kind(", fcm")
+        );
+        (paths, schemas)
+    }
+
+    #[test]
+    fn places_that_come_to_share_a_schema_keep_their_names() {
+        let (paths, schemas) = binding_types(false);
+        let (first, lock) = lowered(&[("t.yaml", spec(&paths, &schemas))], &[]).expect("lowers");
+        let api = first.clone();
+        let (filter, field) =
+            ("things_v1 type param GET /v1/Bindings query Kind", "things_v1 type field Binding binding_type");
+        assert_eq!((lock[filter].as_str(), lock[field].as_str()), ("BindingKind", "BindingType"));
+        assert!(api.domains["things_v1"].aliases.is_empty());
+
+        // One schema for both: one type, named as the schema's places most
+        // often were (a tie: the first in key order), the other an alias.
+        let (paths, schemas) = binding_types(true);
+        let (api, merged) = lowered(
+            &[("t.yaml", spec(&paths, &schemas))],
+            &lock.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>(),
+        )
+        .expect("lowers");
+        let d = &api.domains["things_v1"];
+        assert!(d.types.contains_key("BindingType") && !d.types.contains_key("BindingKind"));
+        assert_eq!(
+            d.aliases["BindingKind"],
+            Alias { target: "BindingType".to_owned(), schema: "binding_enum_binding_type".to_owned() }
+        );
+        // The lock rewrites no entry, and learns the schema's name.
+        for (key, name) in &lock {
+            assert_eq!(merged.get(key), Some(name), "{key}");
+        }
+        assert_eq!(merged["things_v1 type schema binding_enum_binding_type"], "BindingType");
+        // The report says so in one line, true and mirrored.
+        let merged_again = merged.clone();
+        let changes = crate::diff::diff(&first, &lock, &api, &merged_again);
+        let lines: Vec<(&str, &crate::diff::Kind, bool)> =
+            changes.iter().map(|c| (c.rust.as_str(), &c.kind, c.breaking)).collect();
+        let merge = crate::diff::Kind::Merged("BindingKind".to_owned(), "BindingType".to_owned());
+        assert_eq!(lines, [("things_v1::BindingKind", &merge, false)]);
+        assert!(crate::diff::untrue_lines(&first, &api, &changes).is_empty());
+        let back = crate::diff::diff(&api, &merged_again, &first, &lock);
+        assert!(crate::diff::unmirrored(&changes, &back).is_empty(), "{back:#?}");
+        assert!(back.iter().all(|c| c.breaking && c.kind == merge.mirror()));
+
+        // Apart again: each place has its own name back, no alias.
+        let (paths, schemas) = binding_types(false);
+        let owned: Vec<(&str, &str)> = merged.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (api, split) = lowered(&[("t.yaml", spec(&paths, &schemas))], &owned).expect("lowers");
+        let d = &api.domains["things_v1"];
+        assert!(
+            d.types.contains_key("BindingType")
+                && d.types.contains_key("BindingKind")
+                && d.aliases.is_empty()
+        );
+        assert_eq!(split, merged);
+    }
+
+    #[test]
+    fn a_name_every_candidate_of_which_is_promised_comes_from_the_path() {
+        // `/v1/Account` (a singleton) and the members of `/v1/Accounts`
+        // both want `AccountContext` and `account`.
+        let paths = format!(
+            "{}{}",
+            get("/v1/Account", "", ""),
+            get("/v1/Accounts/{Sid}", &path_param("Sid", "{type: string}"), "")
+        )
+        .replace("  /v1/Account:\n", "  /v1/Account:\n    x-twilio: {pathType: instance}\n");
+        let d = domain(&paths, "", &[]);
+        let names: Vec<(&str, &str)> =
+            d.resources.values().map(|r| (r.rust_name.as_str(), r.accessor.as_str())).collect();
+        assert_eq!(names, [("AccountContext", "account"), ("AccountsBySidContext", "account_by_sid")]);
+        // A lock that promises the singleton's every candidate to the member:
+        // still a base from the spec, and the member keeps its name.
+        let d = domain(&paths, "", &[("things_v1 node /v1/Accounts/{} type", "AccountContext")]);
+        assert_eq!(d.resources["/v1/Account"].rust_name, "AccountContextAlt");
+        assert_eq!(d.resources["/v1/Accounts/{}"].rust_name, "AccountContext");
+        // Two `{id}`s, in paths of their own, as Twilio's Assistants has
+        // them: the inner one takes its node's name.
+        let id = path_param("id", "{type: string}");
+        let paths = format!(
+            "{}{}",
+            get("/v1/Assistants/{id}", &id, ""),
+            get(
+                "/v1/Assistants/{assistantId}/Tools/{id}",
+                &format!("{}{id}", path_param("assistantId", "{type: string}")),
+                ""
+            )
+        );
+        let d = domain(&paths, "", &[]);
+        let names: Vec<&str> = d.resources["/v1/Assistants/{}/Tools/{}"]
+            .path_params
+            .iter()
+            .map(|p| p.rust_name.as_str())
+            .collect();
+        assert_eq!(names, ["id", "tool_id"]);
+    }
+
+    #[test]
+    fn sid_names_the_lock_gives_are_claimed_first() {
+        let schema = |name: &str, prefix: &str| {
+            format!(
+                "    things.v1.{name}:\n      type: object\n      properties:\n        participant_sid: {{type: string, pattern: '^{prefix}[0-9a-fA-F]{{32}}$'}}\n"
+            )
+        };
+        let schemas = format!("{}{}{}", schema("a", "PA"), schema("b", "PA"), schema("c", "PB"));
+        let paths = ["a", "b", "c"]
+            .map(|n| get(&format!("/v1/{n}"), "", &returns(&format!("things.v1.{n}"))))
+            .concat();
+        let (api, _) = lowered(&[("t.yaml", spec(&paths, &schemas))], &[]).expect("lowers");
+        assert_eq!(api.sids["PA"].rust_name, "ParticipantSid", "used most often");
+        let (api, lock) =
+            lowered(&[("t.yaml", spec(&paths, &schemas))], &[("sid PB", "ParticipantSid")]).expect("lowers");
+        assert_eq!(
+            (api.sids["PB"].rust_name.as_str(), lock["sid PB"].as_str()),
+            ("ParticipantSid", "ParticipantSid")
+        );
+        assert_eq!(api.sids["PA"].rust_name, "ParticipantPASid");
+    }
+
+    #[test]
+    fn nodes_that_lead_nowhere_leave_nothing_in_the_lock() {
+        let (_, lock) = lowered(
+            &[(
+                "t.yaml",
+                spec(&get("/v1/Services/{Sid}/Things", &path_param("Sid", "{type: string}"), ""), ""),
+            )],
+            &[],
+        )
+        .expect("lowers");
+        assert!(lock.keys().all(|k| !k.contains("node /v1/Services ")), "{lock:#?}");
+        assert!(lock.contains_key("things_v1 node /v1/Services/{} accessor"));
     }
 }

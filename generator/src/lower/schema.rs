@@ -167,6 +167,7 @@ impl<'a> DomainLowering<'a, '_> {
         let site = format!("type {}", owner.site);
         let index = self.specs.iter().position(|s| std::ptr::eq(s, spec)).unwrap_or(0);
         if let Some(component) = component {
+            self.places.entry(component.to_owned()).or_default().push(site.clone());
             if let Some((first, name)) = self.components.get(component) {
                 let same = *first == index
                     || component_schema(&self.specs[*first], component) == component_schema(spec, component);
@@ -177,7 +178,7 @@ impl<'a> DomainLowering<'a, '_> {
                     ));
                 }
                 let name = name.clone();
-                self.claims.insert(format!("{} {site}", self.module), name.clone());
+                self.keep_place_name(&site, &name, component);
                 return Ok(name);
             }
         }
@@ -185,7 +186,7 @@ impl<'a> DomainLowering<'a, '_> {
             None => {
                 let own = pascal(&join_overlapping(&snake(owner.noun), &snake(owner.field)));
                 let qualified = pascal(&format!("{} {}", owner.site, owner.field));
-                (vec![site], vec![own, qualified])
+                (vec![site.clone()], vec![own, qualified])
             }
             Some(component) => {
                 let own = match component.split_once("_enum_") {
@@ -195,37 +196,94 @@ impl<'a> DomainLowering<'a, '_> {
                     }
                     None => pascal(component.rsplit('.').next().unwrap_or(component)),
                 };
+                // A shared schema keeps the name its own entry locks, else
+                // the name most of its places lock (rule 16).
                 let schema = format!("type schema {component}");
-                (vec![site, schema], vec![own.clone(), pascal(component), format!("{own}Schema")])
+                let mut keys = vec![schema];
+                keys.extend(self.places_by_name(component, &site));
+                (keys, vec![own.clone(), pascal(component), format!("{own}Schema")])
             }
         };
-        // The same enum met again: under a name the lock gives this site (the
-        // two were one type), or under a fresh name with the same values.
-        if let Some(values) = values {
-            let locked: Vec<String> = keys.iter().filter_map(|k| self.locked(k)).cloned().collect();
-            for name in locked.iter().chain(&fresh) {
-                if self.type_name_free(name, &keys) {
-                    break;
-                }
-                let Some(TypeDef::Enum(existing)) = self.types.get(name) else { continue };
-                let same = existing.variants.iter().map(|v| v.value.as_str()).eq(values.iter().copied());
-                if locked.contains(name) || same {
-                    for key in &keys {
-                        self.claims.insert(format!("{} {key}", self.module), name.clone());
-                    }
-                    let name = name.clone();
-                    if let Some(component) = component {
-                        self.components.insert(component.to_owned(), (index, name.clone()));
-                    }
-                    return Ok(name);
-                }
-            }
-        }
-        let name = self.pick_type(&keys, fresh);
+        let name = self
+            .shared_enum(&keys, &fresh, values, component)
+            .unwrap_or_else(|| self.pick_type(&keys, fresh));
         if let Some(component) = component {
             self.components.insert(component.to_owned(), (index, name.clone()));
+            self.keep_place_name(&site, &name, component);
         }
         Ok(name)
+    }
+
+    /// The same enum met again: under a name the lock gives one of `keys`
+    /// (the places were one type), or under a fresh name with the same
+    /// values; never another schema's enum. Claims it for every key.
+    fn shared_enum(
+        &mut self,
+        keys: &[String],
+        fresh: &[String],
+        values: Option<&[&str]>,
+        component: Option<&str>,
+    ) -> Option<String> {
+        let values = values?;
+        let locked: Vec<String> = keys.iter().filter_map(|k| self.locked(k)).cloned().collect();
+        for name in locked.iter().chain(fresh) {
+            if self.type_name_free(name, keys) {
+                return None;
+            }
+            let other_schema =
+                self.components.iter().any(|(c, (_, n))| n == name && Some(c.as_str()) != component);
+            let Some(TypeDef::Enum(existing)) = self.types.get(name).filter(|_| !other_schema) else {
+                continue;
+            };
+            let same = existing.variants.iter().map(|v| v.value.as_str()).eq(values.iter().copied());
+            if locked.contains(name) || same {
+                for key in keys {
+                    self.claims.insert(format!("{} {key}", self.module), name.clone());
+                }
+                return Some(name.clone());
+            }
+        }
+        None
+    }
+
+    /// The lock keys of every place of `component` (this one, `site`,
+    /// among them): those whose locked name most of them share first, then
+    /// in key order.
+    fn places_by_name(&self, component: &str, site: &str) -> Vec<String> {
+        let mut places: Vec<String> = self.planned.get(component).cloned().unwrap_or_default();
+        if !places.iter().any(|p| p == site) {
+            places.push(site.to_owned());
+        }
+        places.sort();
+        places.dedup();
+        let count = |key: &String| {
+            let name = self.locked(key);
+            places.iter().filter(|other| name.is_some() && self.locked(other) == name).count()
+        };
+        let mut ranked: Vec<(usize, String)> = places.iter().map(|p| (count(p), p.clone())).collect();
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        ranked.into_iter().map(|(_, key)| key).collect()
+    }
+
+    /// Rule 16: a place that shares `component`, now the type `name`, keeps
+    /// the name the lock gave it. Another name than the type's becomes an
+    /// alias of it (`pub type ServiceBindingType = BindingType;`), so code
+    /// that names it still compiles; a name another type holds stays that
+    /// type's (the place now uses another type, which the report says).
+    fn keep_place_name(&mut self, site: &str, name: &str, component: &str) {
+        let key = format!("{} {site}", self.module);
+        let own = match self.lock.get(&key) {
+            Some(own) if own != name => own.clone(),
+            _ => {
+                self.claims.insert(key, name.to_owned());
+                return;
+            }
+        };
+        if !self.aliases.contains_key(&own) && !self.types.contains_key(&own) && self.ns.is_free(&own) {
+            self.ns.claim(&own);
+            self.aliases.insert(own.clone(), Alias { target: name.to_owned(), schema: component.to_owned() });
+        }
+        self.claims.insert(key, own);
     }
 
     /// A `pattern` that is no regular expression is an error where it looks

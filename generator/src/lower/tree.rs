@@ -118,13 +118,23 @@ impl<'a> DomainLowering<'a, '_> {
                 draft.literal.is_some() && has_members && unraw(&singular(&plain)) == unraw(&plain);
             let wanted =
                 if collection_like_member { format!("{}_list", unraw(&plain)) } else { plain.clone() };
+            // When that is taken: a member by its identifier
+            // (`account_by_sid`), a literal segment as written.
+            let structural = match &draft.literal {
+                None => segments[draft.depth]
+                    .params()
+                    .next()
+                    .map(|p| format!("{}_by_{}", unraw(&plain), unraw(&snake(p))))
+                    .unwrap_or_default(),
+                Some(literal) => snake(literal),
+            };
             let module = self.module.clone();
             let accessor = pick(
                 self.lock,
                 &mut self.claims,
                 child_names.entry(draft.parent.clone()).or_default(),
                 format!("{module} node {key} accessor"),
-                [wanted],
+                [wanted, structural],
             );
 
             let is_instance = draft.literal.is_none()
@@ -139,9 +149,16 @@ impl<'a> DomainLowering<'a, '_> {
                 .and_then(|p| resources.get(p))
                 .map(|r| r.rust_name.trim_end_matches("Context").trim_end_matches("List").to_owned())
                 .unwrap_or_default();
+            // The whole path in words names it when both are taken
+            // (`AccountsBySidContext` beside a singleton `AccountContext`).
+            let suffix = if is_instance { "Context" } else { "List" };
             let rust_name = self.pick_type(
                 &[format!("node {key} type")],
-                [candidate.clone(), format!("{parent_base}{candidate}")],
+                [
+                    candidate.clone(),
+                    format!("{parent_base}{candidate}"),
+                    format!("{}{suffix}", path_words(segments)),
+                ],
             );
 
             // Path parameters: the parent's, then this segment's.
@@ -197,8 +214,11 @@ impl<'a> DomainLowering<'a, '_> {
                 param.rust_name = if i < inherited {
                     names.claim(&param.rust_name)
                 } else {
+                    // A name an outer parameter has (two `{id}`s) takes the
+                    // node's name: `knowledge_id`.
                     let key = format!("{} path {key} {}", self.module, param.name);
-                    pick(self.lock, &mut self.claims, &mut names, key, [param.rust_name.clone()])
+                    let qualified = format!("{}_{}", unraw(&accessor), unraw(&snake(&param.name)));
+                    pick(self.lock, &mut self.claims, &mut names, key, [param.rust_name.clone(), qualified])
                 };
             }
             for (identifier, named) in identifiers.iter_mut().zip(&path_params[inherited..]) {
@@ -294,6 +314,7 @@ impl<'a> DomainLowering<'a, '_> {
 
         // Navigation-only nodes that lead to no operation are dropped, a level
         // at a time; a tree has no more levels than nodes.
+        let all: Vec<String> = resources.keys().cloned().collect();
         for _ in 0..resources.len() {
             let parents: BTreeSet<String> = resources.values().filter_map(|r| r.parent.clone()).collect();
             let before = resources.len();
@@ -301,6 +322,13 @@ impl<'a> DomainLowering<'a, '_> {
             if resources.len() == before {
                 break;
             }
+        }
+        // A dropped node is nothing of this release's: the lock learns no
+        // name of it (an entry it has stays, rule 13).
+        for dropped in all.iter().filter(|key| !resources.contains_key(*key)) {
+            let node = format!("{} node {dropped} ", self.module);
+            let path = format!("{} path {dropped} ", self.module);
+            self.claims.retain(|key, _| !key.starts_with(&node) && !key.starts_with(&path));
         }
 
         // Children lists, and method names that avoid the children's accessors.
@@ -375,6 +403,21 @@ fn below<'o>(
         .iter()
         .filter(move |(k, _)| k.starts_with(key) && k.as_bytes().get(key.len()) == Some(&b'/'))
         .flat_map(|(_, ops)| ops)
+}
+
+/// A path's segments after the first (the version) in `UpperCamelCase`
+/// words, a parameter as `By` and its name: `/v1/Accounts/{Sid}` is
+/// `AccountsBySid`.
+fn path_words(segments: &[Segment]) -> String {
+    segments
+        .iter()
+        .skip(1)
+        .flat_map(|s| s.parts.iter())
+        .map(|part| match part {
+            PathPart::Literal(text) => pascal(text),
+            PathPart::Param(name) => format!("By{}", pascal(name)),
+        })
+        .collect()
 }
 
 /// The path template of a node, spelled with the spec's parameter names.
