@@ -68,6 +68,9 @@ pub enum Kind {
     Merged(String, String),
     /// An alias became a type of its own again (the alias, its old target).
     Split(String, String),
+    /// Users now give it elsewhere (where, as a public path: before, after):
+    /// a required value moved from the method's arguments to a setter.
+    Moved(String, String),
 }
 
 impl Kind {
@@ -92,6 +95,7 @@ impl Kind {
             Kind::Shape(a, b) => Kind::Shape(b.clone(), a.clone()),
             Kind::Merged(a, b) => Kind::Split(a.clone(), b.clone()),
             Kind::Split(a, b) => Kind::Merged(a.clone(), b.clone()),
+            Kind::Moved(a, b) => Kind::Moved(b.clone(), a.clone()),
         }
     }
 }
@@ -288,8 +292,11 @@ struct Op<'a> {
     method: String,
     /// The request builder (`chat_v2::ListBindingRequest`).
     builder: String,
-    /// The struct of its required parameters, if it takes one.
+    /// The struct of its required parameters, if it takes one (models of
+    /// older generators).
     holder: Option<String>,
+    /// Whether its required parameters are builder setters (rule 17).
+    setters: bool,
     op: &'a Operation,
 }
 
@@ -301,6 +308,7 @@ impl<'a> Op<'a> {
             method: format!("{m}::{}::{}", resource.rust_name, unraw(&op.method_name)),
             builder: format!("{m}::{}", op.builder_name),
             holder: op.required_struct.as_ref().map(|h| format!("{m}::{h}")),
+            setters: op.required_setters,
             op,
         }
     }
@@ -454,7 +462,7 @@ impl Report {
             let spec = format!("{spec}, {place} {}", code(name));
             let item = format!("{item} {place} {name}");
             match (pa.get(&key), pb.get(&key)) {
-                (Some(p), Some(q)) => self.param(y, p, q, &spec, &item),
+                (Some(p), Some(q)) => self.param(x, y, p, q, &spec, &item),
                 (Some(p), None) => self.presence(true, &param_rust(x, p), "parameter removed", &spec, &item),
                 (None, Some(q)) if q.required => {
                     self.presence(false, &param_rust(y, q), "new required parameter", &spec, &item);
@@ -490,9 +498,32 @@ impl Report {
             || self.same.contains(&(x.to_owned(), y.to_owned()))
     }
 
-    fn param(&mut self, y: &Op<'_>, p: &Param, q: &Param, spec: &str, item: &str) {
+    fn param(&mut self, x: &Op<'_>, y: &Op<'_>, p: &Param, q: &Param, spec: &str, item: &str) {
         // The parameter as users meet it now.
         let rust = param_rust(y, q);
+        // Required on both sides, given elsewhere now (an argument, a field
+        // of the struct of required values, a setter checked at `send()`).
+        let was = param_rust(x, p);
+        if p.required
+            && q.required
+            && p.location != Location::Path
+            && was != rust
+            && p.rust_name == q.rust_name
+        {
+            let what = if y.setters {
+                "now a setter of the request builder, checked at `send()`; no longer given to the method"
+            } else {
+                "now given to the method, no longer a setter of the request builder"
+            };
+            self.push(Change {
+                breaking: true,
+                rust: was.clone(),
+                what: format!("{what} ({})", code(&rust)),
+                spec: spec.to_owned(),
+                kind: Kind::Moved(was, rust.clone()),
+                item: format!("{item} given"),
+            });
+        }
         if p.required != q.required {
             let (what, kind) =
                 if q.required { ("now required", Kind::Required) } else { ("now optional", Kind::Optional) };
@@ -792,8 +823,9 @@ fn param_rust(op: &Op<'_>, p: &Param) -> String {
 fn param_path(op: &Op<'_>, p: &Param, name: &str) -> String {
     let name = unraw(name);
     match (&op.holder, p.location, p.required) {
-        (_, Location::Path, _) | (None, _, true) => format!("{}({name})", op.method),
+        (_, Location::Path, _) => format!("{}({name})", op.method),
         (Some(holder), _, true) => format!("{holder}::{name}"),
+        (None, _, true) if !op.setters => format!("{}({name})", op.method),
         _ => format!("{}::{name}", op.builder),
     }
 }
@@ -892,6 +924,7 @@ pub fn untrue_lines(old: &Api, new: &Api, changes: &[Change]) -> Vec<String> {
                 Kind::Added => was || !is,
                 Kind::Removed => !was || is,
                 Kind::Renamed(from, to) => !was || !after.contains(&renamed_path(&c.rust, from, to)),
+                Kind::Moved(from, to) => !before.contains(from) || !after.contains(to),
                 _ => !was && !is,
             }
         })
@@ -1351,6 +1384,43 @@ paths:
         assert!(!report.renamed_type_only(&Response::Empty, &Response::Empty));
     }
 
+    /// A crate from a generator that took required values as arguments
+    /// (or in a struct of them), regenerated: each value says where it is
+    /// given now, and the report back says the reverse.
+    #[test]
+    fn required_values_that_became_setters_say_so() {
+        let (new, names) = lowered(BASE, &NameLock::new());
+        let with = |setters: bool, holder: Option<&str>| {
+            let mut api = new.clone();
+            for op in api
+                .domains
+                .values_mut()
+                .flat_map(|d| d.resources.values_mut())
+                .flat_map(|r| &mut r.operations)
+            {
+                if op.required_setters {
+                    op.required_setters = setters;
+                    op.required_struct = holder.map(str::to_owned);
+                }
+            }
+            api
+        };
+        for (old, from) in [
+            (with(false, None), "things_v1::ThingList::create(name)"),
+            (with(false, Some("CreateThingRequired")), "things_v1::CreateThingRequired::name"),
+        ] {
+            let forward = diff(&old, &names, &new, &names);
+            let lines: Vec<(&str, &Kind, bool)> =
+                forward.iter().map(|c| (c.rust.as_str(), &c.kind, c.breaking)).collect();
+            let to = "things_v1::CreateThingRequest::name";
+            assert_eq!(lines, [(from, &Kind::Moved(from.to_owned(), to.to_owned()), true)]);
+            assert!(forward[0].what.contains("checked at `send()`"), "{}", forward[0].what);
+            assert!(untrue_lines(&old, &new, &forward).is_empty());
+            let backward = diff(&new, &names, &old, &names);
+            assert!(unmirrored(&forward, &backward).is_empty(), "{backward:#?}");
+        }
+    }
+
     #[test]
     fn versions_follow_semver() {
         let change = |breaking| Change {
@@ -1427,7 +1497,7 @@ paths:
             line(binding, Kind::Nullable),
             rename(binding, "Binding", "ThingKind"),
             rename(kind, "ThingKind", "Binding"),
-            rename("things_v1::ThingList::create(name)", "name", "label"),
+            rename("things_v1::CreateThingRequest::name", "name", "label"),
         ];
         for change in untrue {
             let found = untrue_lines(&api, &other, std::slice::from_ref(&change));
@@ -1439,7 +1509,7 @@ paths:
             line(kind, Kind::Nullable),
             rename(kind, "ThingKind", "ThingKind"),
             rename("things_v1::Thing", "r#Thing", "Thing"),
-            rename("things_v1::ThingList::create(name)", "name", "r#name"),
+            rename("things_v1::CreateThingRequest::name", "name", "r#name"),
         ];
         assert_eq!(untrue_lines(&api, &other, &true_ones), Vec::<String>::new());
         let forward = diff(&api, &names, &other, &other_names);

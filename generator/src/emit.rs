@@ -387,9 +387,11 @@ impl Emitter<'_> {
             }
             other => self.element(other),
         };
-        match (&param.ty, param.required) {
-            (TypeRef::Array(_), _) | (_, true) => ty,
-            (_, false) => quote! { Option<#ty> },
+        // Required ones too: a builder starts empty, and `send()` names a
+        // required value that was not set (rule 17).
+        match (&param.ty, param.location) {
+            (TypeRef::Array(_), _) | (_, Location::Path) => ty,
+            _ => quote! { Option<#ty> },
         }
     }
 
@@ -483,7 +485,6 @@ impl Emitter<'_> {
         let debug = self.debug_impl(&r.rust_name, &debug_fields, personal_path);
         let methods = r.operations.iter().map(|op| self.operation_method(r, op));
         let builders = r.operations.iter().map(|op| self.builder(r, op));
-        let holders = r.operations.iter().filter_map(|op| self.required_struct(r, op));
         quote! {
             #doc
             #[derive(Clone #derive_debug)]
@@ -500,89 +501,39 @@ impl Emitter<'_> {
             }
 
             #( #builders )*
-            #( #holders )*
         }
-    }
-
-    /// The struct of an operation's required parameters, when it has one.
-    fn required_struct(&self, r: &Resource, op: &Operation) -> Option<TokenStream> {
-        let holder = op.required_struct.as_deref()?;
-        let name = ident(holder);
-        let method = format!("{}::{}", r.rust_name, unraw(&op.method_name));
-        let doc = doc_attrs(&[
-            format!("The required parameters of [`{method}`]: build one with a struct literal,"),
-            "so that every value is named where it is given.".to_owned(),
-        ]);
-        let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-        let fields = required.iter().map(|p| {
-            let field = ident(&p.rust_name);
-            let ty = self.ty(&p.ty);
-            let doc = if p.doc.is_empty() {
-                doc_str(&format!("Sets {}.", docs::code(&p.name)))
-            } else {
-                doc_attrs(&p.doc)
-            };
-            quote! { #doc pub #field: #ty }
-        });
-        let has_pii = required.iter().any(|p| p.pii);
-        let derive_debug = (!has_pii).then(|| quote! { Debug, });
-        let debug_fields: Vec<(String, Shown)> =
-            required.iter().map(|p| (p.rust_name.clone(), Shown::redacted(p.pii))).collect();
-        let debug = self.debug_impl(holder, &debug_fields, has_pii);
-        Some(quote! {
-            #doc
-            #[derive(Clone, #derive_debug PartialEq)]
-            pub struct #name {
-                #( #fields, )*
-            }
-
-            #debug
-        })
     }
 
     fn operation_method(&self, r: &Resource, op: &Operation) -> TokenStream {
         let method = ident(&op.method_name);
         let builder = ident(&op.builder_name);
-        let doc = doc_attrs(&op.doc);
+        let mut lines = op.doc.clone();
+        let required: Vec<String> = op
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| format!("[`{}`]({}::{})", unraw(&p.rust_name), op.builder_name, p.rust_name))
+            .collect();
+        if !required.is_empty() {
+            lines.extend([
+                String::new(),
+                format!(
+                    "Required, set on the builder: {}; `send()` fails without them.",
+                    required.join(", ")
+                ),
+            ]);
+        }
+        let doc = doc_attrs(&lines);
         let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
-        let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-        let args: Vec<TokenStream> = match &op.required_struct {
-            Some(holder) => {
-                let holder = ident(holder);
-                vec![quote! { required: #holder }]
-            }
-            None => required
-                .iter()
-                .map(|p| {
-                    let name = ident(&p.rust_name);
-                    let (input, _) = self.input(&p.ty, &name);
-                    quote! { #name: #input }
-                })
-                .collect(),
-        };
         let path_fields = r.path_params.iter().map(|p| {
             let name = ident(&p.rust_name);
             copy_field(&name, &p.ty)
         });
         let param_fields = op.params.iter().map(|p| {
             let name = ident(&p.rust_name);
-            if p.required && op.required_struct.is_some() {
-                // The struct holds typed values; the builder, checked ones.
-                match &p.ty {
-                    TypeRef::Sid(_) => quote! { #name: Ok(required.#name) },
-                    TypeRef::Array(inner) if matches!(**inner, TypeRef::Sid(_)) => {
-                        quote! { #name: required.#name.into_iter().map(Ok).collect() }
-                    }
-                    _ => quote! { #name: required.#name },
-                }
-            } else if p.required {
-                let (_, store) = self.input(&p.ty, &name);
-                field_init(&name, store)
-            } else {
-                match &p.ty {
-                    TypeRef::Array(_) => quote! { #name: Vec::new() },
-                    _ => quote! { #name: None },
-                }
+            match &p.ty {
+                TypeRef::Array(_) => quote! { #name: Vec::new() },
+                _ => quote! { #name: None },
             }
         });
         let limit = matches!(op.response, Response::Page { .. }).then(|| quote! { limit: None, });
@@ -590,7 +541,7 @@ impl Emitter<'_> {
         quote! {
             #doc
             #deprecated
-            pub fn #method(&self, #( #args ),*) -> #builder {
+            pub fn #method(&self) -> #builder {
                 #builder {
                     client: self.client.clone(),
                     #( #path_fields, )*
@@ -631,7 +582,7 @@ impl Emitter<'_> {
                 self
             }
         };
-        let setters = op.params.iter().filter(|p| !p.required).map(|p| self.setter(p));
+        let setters = op.params.iter().map(|p| self.setter(p));
         let limit_setter = is_page.then(|| {
             let asks = page_size_param(op).map(|p| {
                 let setter = unraw(&p.rust_name).to_owned();
@@ -729,6 +680,12 @@ impl Emitter<'_> {
         let (input, store) = self.input(&p.ty, &name);
         let mut lines =
             if p.doc.is_empty() { vec![format!("Sets {}.", docs::code(&p.name))] } else { p.doc.clone() };
+        if p.required {
+            lines.extend([
+                String::new(),
+                "Required: `send()` fails without it, and sends nothing.".to_owned(),
+            ]);
+        }
         let body = match (&p.ty, p.minimum, p.maximum) {
             (TypeRef::Array(_), _, _) => {
                 lines.extend([
@@ -825,7 +782,15 @@ impl Emitter<'_> {
                 (Location::Form, true) => quote! { form_pii },
                 (Location::Json, _) => quote! { json },
             };
-            quote! { request.#add(#key, &self.#field); }
+            let require = p.required.then(|| {
+                let setter = Literal::string(unraw(&p.rust_name));
+                let given = match &p.ty {
+                    TypeRef::Array(_) => quote! { !self.#field.is_empty() },
+                    _ => quote! { self.#field.is_some() },
+                };
+                quote! { request.require(#given, #key, #setter); }
+            });
+            quote! { #require request.#add(#key, &self.#field); }
         });
         let id = Literal::string(&op.operation_id);
         let template = Literal::string(&op.path);

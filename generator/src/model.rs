@@ -116,10 +116,17 @@ pub struct Operation {
     pub response: Response,
     /// Whether the spec marks the operation deprecated.
     pub deprecated: bool,
-    /// When the operation has more required parameters than read well as
-    /// arguments, the struct that holds them, which the method takes instead.
+    /// In models of generators before required setters: when the
+    /// operation had more required parameters than read well as arguments,
+    /// the struct that held them. Lowering no longer sets it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_struct: Option<String>,
+    /// Whether its required parameters are setters of its builder, checked
+    /// at `send()` (naming rule 17), as every operation with one now has
+    /// them; in models of older generators they were arguments of its
+    /// method (or fields of `required_struct`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required_setters: bool,
 }
 
 /// HTTP methods the client can send.

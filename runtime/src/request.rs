@@ -409,6 +409,19 @@ impl Request {
         &self.form
     }
 
+    /// Notes that a required parameter, `name` in the spec and set with
+    /// the builder's `setter`, was not given: the request cannot be sent,
+    /// and `send()` says which one is missing.
+    pub fn require(&mut self, given: bool, name: &str, setter: &str) {
+        if !given {
+            let operation = match self.operation.0 {
+                "" => String::new(),
+                id => format!("{id}: "),
+            };
+            self.invalid(&format!("{operation}`{name}` is required: set it with `.{setter}(…)`"));
+        }
+    }
+
     /// Why the request cannot be sent, if it cannot.
     pub fn problem(&self) -> Option<&Problem> {
         self.problem.as_ref()
@@ -579,6 +592,29 @@ mod tests {
     use crate::sid::{Checked, Sid};
     type TestSid = crate::sid::tests::TestSid;
     const GOOD: &str = "BS0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn a_missing_required_value_names_itself_and_its_setter() {
+        let mut request = Request::new(Method::Post, "https://bulkexports.twilio.com")
+            .operation("CreateExportCustomJob", "/v1/Exports/{ResourceType}/Jobs");
+        request.require(true, "EndDay", "end_day");
+        assert_eq!(request.problem(), None);
+        request.require(false, "StartDay", "start_day");
+        request.require(false, "FriendlyName", "friendly_name");
+        assert_eq!(
+            request.problem(),
+            Some(&Problem::Invalid(
+                "CreateExportCustomJob: `StartDay` is required: set it with `.start_day(…)`".to_owned()
+            )),
+            "the first one missing"
+        );
+        let mut bare = Request::new(Method::Post, "https://x.twilio.com");
+        bare.require(false, "To", "to");
+        assert_eq!(
+            bare.problem().map(ToString::to_string).as_deref(),
+            Some("`To` is required: set it with `.to(…)`")
+        );
+    }
 
     #[test]
     fn a_sid_that_did_not_check_is_the_requests_problem_wherever_it_is() {

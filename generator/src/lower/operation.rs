@@ -11,10 +11,6 @@ use openapiv3::{
 use super::*;
 use crate::naming;
 
-/// How many required parameters an operation method takes as arguments;
-/// past this it takes one struct of them, with each value named.
-const MAX_REQUIRED_ARGUMENTS: usize = 3;
-
 impl<'a> DomainLowering<'a, '_> {
     /// Lowers one operation. Returns it with its declared path parameters in
     /// path order, which the navigation tree later reconciles.
@@ -141,13 +137,10 @@ impl<'a> DomainLowering<'a, '_> {
         let request = format!("{} {}", format!("{http_method:?}").to_uppercase(), path.path);
         doc.push(format!("{} (operation {}).", docs::code(&request), docs::code(&operation_id)));
 
-        // Many required values read well only with their names beside them.
-        let required = params.iter().filter(|p| p.required).count();
-        let required_struct = (required > MAX_REQUIRED_ARGUMENTS).then(|| {
-            self.pick_type(&[format!("op {key} required")], [format!("{}Required", pascal(&operation_id))])
-        });
         let op = Operation {
-            required_struct,
+            required_struct: None,
+            // Named where they are given, never by position (rule 17).
+            required_setters: params.iter().any(|p| p.required),
             builder_name: self.builders.get(&key).cloned().unwrap_or_default(),
             operation_id,
             method_name: String::new(),
