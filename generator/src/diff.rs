@@ -723,6 +723,22 @@ impl Report {
                     if f.ty != g.ty && !self.renamed_only(&f.ty, &g.ty) {
                         self.retyped(&field, &f.ty, &g.ty, &spec, &item);
                     }
+                    // In a body users build: `null` became sendable, or not.
+                    let (was, is) = (double_option(x.input, f), double_option(y.input, g));
+                    if was != is && f.optional && g.optional {
+                        let shown = |double: bool| {
+                            let inner = format!("Option<{}>", ty(&g.ty));
+                            if double { format!("Option<{inner}>") } else { inner }
+                        };
+                        self.push(Change {
+                            breaking: true,
+                            rust: field.clone(),
+                            what: format!("type {} is now {}", code(&shown(was)), code(&shown(is))),
+                            spec: spec.clone(),
+                            kind: Kind::Retyped(shown(was), shown(is)),
+                            item: format!("{item} null"),
+                        });
+                    }
                     if f.optional != g.optional {
                         let (what, kind) = if g.optional {
                             ("now an Option (nullable or not required)", Kind::Nullable)
@@ -777,6 +793,12 @@ impl Report {
             }
         }
     }
+}
+
+/// Whether a field is `Option<Option<T>>`: in a body users build, optional
+/// and nullable (`Some(None)` sends `null`).
+fn double_option(input: bool, f: &Field) -> bool {
+    input && f.optional && f.nullable && !f.required
 }
 
 /// Operations of a domain by method and normalized path, with their Rust

@@ -872,9 +872,17 @@ impl Emitter<'_> {
             if f.boxed {
                 ty = quote! { Box<#ty> };
             }
+            // In a request body an unset value is left out, and a nullable
+            // one that may be left out can also be sent as `null`.
+            let double = s.input && f.optional && f.nullable && !f.required;
             if f.optional {
                 ty = quote! { Option<#ty> };
             }
+            if double {
+                ty = quote! { Option<#ty> };
+            }
+            let skip = (s.input && f.optional && !f.required)
+                .then(|| quote! { #[serde(skip_serializing_if = "Option::is_none")] });
             let doc = if f.doc.is_empty() {
                 doc_str(&format!("The {} field.", docs::code(&f.name)))
             } else {
@@ -885,6 +893,7 @@ impl Emitter<'_> {
                 quote! { #[serde(rename = #wire)] }
             });
             let lenient = match (&f.ty, f.optional) {
+                _ if double => Some(quote! { #[serde(default, deserialize_with = "rt::lenient::nullable")] }),
                 (TypeRef::Sid(_), true) => {
                     Some(quote! { #[serde(default, deserialize_with = "rt::lenient::optional_sid")] })
                 }
@@ -903,6 +912,7 @@ impl Emitter<'_> {
                 #doc
                 #rename
                 #lenient
+                #skip
                 pub #field: #ty
             }
         });
@@ -1077,5 +1087,74 @@ fn copy_field(name: &Ident, ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => quote! { #name: self.#name },
         _ => quote! { #name: self.#name.clone() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The generated module of `things_v1` for a spec with these `paths`
+    /// and `schemas` (YAML under `components.schemas`).
+    pub(crate) fn module(paths: &str, schemas: &str) -> String {
+        let text = format!(
+            "openapi: 3.0.1\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://things.twilio.com'}}]\n\
+             components:\n  schemas:\n{schemas}paths:\n{paths}"
+        );
+        let output = crate::generate(&[crate::Input { name: "t.yaml".to_owned(), text }])
+            .unwrap_or_else(|e| panic!("{e}"));
+        output.files.get("things_v1.rs").cloned().unwrap_or_default()
+    }
+
+    /// The text from `start` to the next blank line.
+    fn item<'t>(text: &'t str, start: &str) -> &'t str {
+        let at = text.find(start).unwrap_or_else(|| panic!("{start} in\n{text}"));
+        let rest = &text[at..];
+        &rest[..rest.find("\n}\n").map_or(rest.len(), |end| end + 2)]
+    }
+
+    #[test]
+    fn json_bodies_leave_unset_values_out_and_can_send_null() {
+        let schemas = "    things.v1.patch:\n      type: object\n      required: [name, note]\n      properties:\n\
+                       \x20       name: {type: string}\n        note: {type: string, nullable: true}\n\
+                       \x20       color: {type: string}\n        shade: {type: string, nullable: true}\n";
+        let paths = "  /v1/Things:\n    post:\n      operationId: UpdateThing\n      requestBody:\n        content:\n\
+                     \x20         application/json:\n            schema: {$ref: '#/components/schemas/things.v1.patch'}\n\
+                     \x20     responses: {'204': {description: OK}}\n";
+        let text = module(paths, schemas);
+        let body = item(&text, "pub struct Patch");
+        for (field, ty, skipped) in [
+            ("name", "String", false),
+            ("note", "Option<String>", false),
+            ("color", "Option<String>", true),
+            ("shade", "Option<Option<String>>", true),
+        ] {
+            let at = body
+                .find(&format!("pub {field}: {ty},"))
+                .unwrap_or_else(|| panic!("{field}: {ty} in\n{body}"));
+            let attrs = &body[body[..at].rfind("///").unwrap_or(0)..at];
+            assert_eq!(attrs.contains("skip_serializing_if"), skipped, "{field}:\n{attrs}");
+        }
+        assert!(body.contains(r#"deserialize_with = "rt::lenient::nullable""#), "{body}");
+    }
+
+    #[test]
+    fn required_values_are_setters_checked_at_send() {
+        let paths = "  /v1/Things:\n    post:\n      operationId: CreateThing\n      requestBody:\n        content:\n\
+                     \x20         application/x-www-form-urlencoded:\n            schema:\n              type: object\n\
+                     \x20             required: [StartDay, EndDay]\n              properties:\n\
+                     \x20               StartDay: {type: string}\n                EndDay: {type: string}\n\
+                     \x20               Note: {type: string}\n      responses: {'204': {description: OK}}\n";
+        let text = module(paths, "");
+        assert!(text.contains("pub fn create(&self) -> CreateThingRequest {"), "{text}");
+        for (wire, setter) in [("StartDay", "start_day"), ("EndDay", "end_day")] {
+            assert!(
+                text.contains(&format!("pub fn {setter}(mut self, {setter}: impl Into<String>) -> Self")),
+                "{text}"
+            );
+            assert!(
+                text.contains(&format!(r#"request.require(self.{setter}.is_some(), "{wire}", "{setter}");"#)),
+                "{text}"
+            );
+        }
+        assert!(!text.contains(r#"request.require(self.note"#), "{text}");
     }
 }

@@ -297,6 +297,15 @@ pub struct Field {
     /// and path words.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub urls: bool,
+    /// In a struct users build for a request body: whether the spec lists
+    /// it as required (it is then always sent).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// In a struct users build for a request body: whether the spec lets it
+    /// be `null`. Optional and nullable, it is `Option<Option<T>>`: `None`
+    /// leaves it out, `Some(None)` sends `null`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nullable: bool,
 }
 
 /// A string enum.

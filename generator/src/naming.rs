@@ -98,6 +98,12 @@
 //!     uses that other type, which the report says as the place's change of
 //!     type. A node that leads to no operation is dropped and leaves no
 //!     entry.
+//! 17. Required values are named where they are given: every parameter an
+//!     operation requires (beside its path's, which navigation takes) is a
+//!     setter of its request builder, as optional ones are, and `send()`
+//!     fails naming the first one missing, sending nothing. The operation's
+//!     method takes no arguments, so two values of one type cannot be
+//!     swapped, and one convention holds however many values there are.
 
 use std::collections::BTreeSet;
 

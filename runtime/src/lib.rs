@@ -98,6 +98,15 @@ pub mod lenient {
     pub fn optional_sid<'de, D: Deserializer<'de>, T: Sid>(deserializer: D) -> Result<Option<T>, D::Error> {
         Option::<String>::deserialize(deserializer).map(|v| v.map(T::from_server))
     }
+
+    /// A field that may be absent (`None`, with `#[serde(default)]`),
+    /// `null` (`Some(None)`) or a value: serde reads `null` as the outer
+    /// `None` on its own.
+    pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
 }
 
 #[cfg(test)]

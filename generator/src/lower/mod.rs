@@ -388,6 +388,9 @@ struct DomainLowering<'a, 'u> {
     types: BTreeMap<String, TypeDef>,
     /// Names that places kept for the types they now share (rule 16).
     aliases: BTreeMap<String, Alias>,
+    /// Whether each struct field is required and nullable in the spec, by
+    /// struct and wire name: what a request body's fields need.
+    body_fields: BTreeMap<(String, String), (bool, bool)>,
     /// The lock keys of the places that use each schema, as met.
     places: BTreeMap<String, Vec<String>>,
     /// The same, from a first lowering of the whole domain: every place of
@@ -422,6 +425,7 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             in_progress: BTreeSet::new(),
             types: BTreeMap::new(),
             aliases: BTreeMap::new(),
+            body_fields: BTreeMap::new(),
             places: BTreeMap::new(),
             planned: BTreeMap::new(),
             concepts: BTreeMap::new(),

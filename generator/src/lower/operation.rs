@@ -310,6 +310,10 @@ impl<'a> DomainLowering<'a, '_> {
         let fields = match self.types.get_mut(name) {
             Some(TypeDef::Struct(def)) if !def.input => {
                 def.input = true;
+                for field in &mut def.fields {
+                    let flags = self.body_fields.get(&(name.clone(), field.name.clone()));
+                    (field.required, field.nullable) = flags.copied().unwrap_or_default();
+                }
                 def.fields.iter().map(|f| f.ty.clone()).collect::<Vec<_>>()
             }
             _ => return,

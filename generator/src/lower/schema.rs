@@ -376,6 +376,11 @@ impl<'a> DomainLowering<'a, '_> {
             let boxed = matches!(&ty, TypeRef::Named(n) if self.in_progress.contains(n));
             let (pii, pii_kept) = self
                 .personal(&format!("field {noun} {field_name}"), is_pii(&resolved.schema_data.extensions));
+            // What a request body needs, set on its fields if it is one.
+            self.body_fields.insert(
+                (noun.clone(), field_name.clone()),
+                (required.contains(field_name), resolved.schema_data.nullable),
+            );
             fields.push(Field {
                 name: field_name.clone(),
                 rust_name: pick(
@@ -392,6 +397,8 @@ impl<'a> DomainLowering<'a, '_> {
                 pii,
                 pii_kept,
                 urls,
+                required: false,
+                nullable: false,
             });
         }
         Ok(TypeDef::Struct(StructDef {
