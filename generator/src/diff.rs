@@ -868,6 +868,7 @@ fn ty(t: &TypeRef) -> String {
         TypeRef::I64 => "i64".to_owned(),
         TypeRef::F64 => "f64".to_owned(),
         TypeRef::DateTime => "DateTime".to_owned(),
+        TypeRef::Date => "Date".to_owned(),
         TypeRef::Url => "Url".to_owned(),
         TypeRef::UrlMap => "UrlMap".to_owned(),
         TypeRef::Json => "Json".to_owned(),

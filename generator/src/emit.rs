@@ -145,7 +145,7 @@ fn root(api: &Api) -> TokenStream {
         // What every call's signature and every user's error handling names,
         // at the crate's root (each generated crate offers the same).
         pub use twilio_runtime::{
-            ApiError, Call, CallOptions, ClientBuilder, Credentials, DateTime, Error, ItemStream, Json, Links,
+            ApiError, Call, CallOptions, ClientBuilder, Credentials, Date, DateTime, Error, ItemStream, Json, Links,
             Page, PageMeta, PageStream, RetryPolicy, StreamExt, TryStreamExt, Url, UrlMap,
         };
 
@@ -328,6 +328,7 @@ impl Emitter<'_> {
             TypeRef::I64 => quote! { i64 },
             TypeRef::F64 => quote! { f64 },
             TypeRef::DateTime => quote! { rt::DateTime },
+            TypeRef::Date => quote! { rt::Date },
             TypeRef::Url => quote! { rt::Url },
             TypeRef::UrlMap => quote! { rt::UrlMap },
             TypeRef::Json => quote! { rt::Json },
@@ -1095,13 +1096,18 @@ mod tests {
     /// The generated module of `things_v1` for a spec with these `paths`
     /// and `schemas` (YAML under `components.schemas`).
     pub(crate) fn module(paths: &str, schemas: &str) -> String {
-        let text = format!(
-            "openapi: 3.0.1\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://things.twilio.com'}}]\n\
-             components:\n  schemas:\n{schemas}paths:\n{paths}"
-        );
+        let text = spec(paths, schemas);
         let output = crate::generate(&[crate::Input { name: "t.yaml".to_owned(), text }])
             .unwrap_or_else(|e| panic!("{e}"));
         output.files.get("things_v1.rs").cloned().unwrap_or_default()
+    }
+
+    /// A spec of `paths` and `schemas` on `things.twilio.com`.
+    fn spec(paths: &str, schemas: &str) -> String {
+        format!(
+            "openapi: 3.0.1\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://things.twilio.com'}}]\n\
+             components:\n  schemas:\n{schemas}paths:\n{paths}"
+        )
     }
 
     /// The text from `start` to the next blank line.
@@ -1156,5 +1162,33 @@ mod tests {
             );
         }
         assert!(!text.contains(r#"request.require(self.note"#), "{text}");
+    }
+
+    #[test]
+    fn dates_are_dates_and_docs_take_the_operations_verb() {
+        let page = "{'200': {description: OK, content: {application/json: {schema: {$ref: '#/components/schemas/page'}}}}}";
+        let schemas = "    page:\n      type: object\n      properties:\n        things: {type: array, items: {type: object, properties: {a: {type: string}}}}\n\
+                       \x20       meta: {type: object, properties: {next_page_url: {type: string}}}\n";
+        let paths = format!(
+            "  /v1/Things:\n    get:\n      operationId: ListThing\n      parameters:\n\
+             \x20     - {{name: Day, in: query, schema: {{type: string, format: date}}}}\n\
+             \x20     - {{name: Since, in: query, schema: {{type: string, format: date-time}}}}\n\
+             \x20     - {{name: Owner, in: query, schema: {{type: string, pattern: '^US[0-9a-fA-F]{{32}}$'}}}}\n\
+             \x20     - {{name: Live, in: query, schema: {{type: boolean}}}}\n\
+             \x20     responses: {page}\n\
+             \x20 /v1/Things/{{Sid}}/Copies:\n    parameters:\n    - {{name: Sid, in: path, required: true, schema: {{type: string}}}}\n\
+             \x20   x-twilio: {{pathType: instance}}\n    post:\n      operationId: CreateCopy\n\
+             \x20     responses: {{'204': {{description: OK}}}}\n"
+        );
+        let text = module(&paths, schemas);
+        assert!(text.contains("pub fn day(mut self, day: rt::Date) -> Self"), "{text}");
+        assert!(text.contains("/// Creates a copy."), "{text}");
+        let tables =
+            crate::generate(&[crate::Input { name: "t.yaml".to_owned(), text: spec(&paths, schemas) }])
+                .map(|o| o.files.get("apis.md").cloned().unwrap_or_default())
+                .unwrap_or_else(|e| panic!("{e}"));
+        for shown in ["`Date`", "`DateTime`", "`OwnerSid`", "`bool`"] {
+            assert!(tables.contains(shown), "{shown} in\n{tables}");
+        }
     }
 }

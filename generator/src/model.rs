@@ -232,6 +232,8 @@ pub enum TypeRef {
     F64,
     /// An RFC 3339 date-time.
     DateTime,
+    /// A calendar date, `YYYY-MM-DD` (`format: date`).
+    Date,
     /// An absolute URL.
     Url,
     /// A map from names to URLs (`format: uri-map`).

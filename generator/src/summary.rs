@@ -77,7 +77,7 @@ pub fn guide_tables(api: &Api) -> String {
                     let bound = |b: Option<i64>| b.map(|b| b.to_string()).unwrap_or_default();
                     shown.insert(cell(&format!("{}..={}", bound(p.minimum), bound(p.maximum))));
                 } else {
-                    shown.insert("text".to_owned());
+                    shown.insert(shown_type(api, &p.ty));
                 }
             }
             (!shown.is_empty()).then(|| shown.into_iter().collect::<Vec<_>>().join("; "))
@@ -103,6 +103,27 @@ fn list_params(domain: &Domain) -> impl Iterator<Item = &Param> {
         .filter(|op| matches!(op.response, Response::Page { .. }))
         .flat_map(|op| &op.params)
         .filter(|p| p.location == Location::Query && !p.required)
+}
+
+/// What a filter takes, as its setter does: text, or the Rust type (a SID
+/// type, `DateTime`, `bool`); a list takes one value or several.
+fn shown_type(api: &Api, ty: &TypeRef) -> String {
+    let rust = match ty {
+        TypeRef::Array(inner) => return shown_type(api, inner),
+        TypeRef::String => return "text".to_owned(),
+        TypeRef::Bool => "bool",
+        TypeRef::I32 => "i32",
+        TypeRef::I64 => "i64",
+        TypeRef::F64 => "f64",
+        TypeRef::DateTime => "DateTime",
+        TypeRef::Date => "Date",
+        TypeRef::Url => "Url",
+        TypeRef::UrlMap => "UrlMap",
+        TypeRef::Json => "Json",
+        TypeRef::Sid(prefix) => api.sids.get(prefix).map_or("text", |s| s.rust_name.as_str()),
+        TypeRef::Named(name) => name,
+    };
+    cell(rust)
 }
 
 /// The name and values of an enum, or of the enum in an array.

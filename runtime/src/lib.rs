@@ -45,6 +45,9 @@ pub use futures_util::{StreamExt, TryStreamExt};
 /// A date-time in UTC, as Twilio's `date-time` fields hold.
 pub type DateTime = chrono::DateTime<chrono::Utc>;
 
+/// A calendar date (`format: date`), sent and read as `YYYY-MM-DD`.
+pub type Date = chrono::NaiveDate;
+
 /// An absolute URL.
 pub use url::Url;
 

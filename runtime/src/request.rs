@@ -563,6 +563,12 @@ macro_rules! display_param {
 
 display_param!(str, String, bool, i32, i64, u32, u64, usize, f64, url::Url);
 
+impl ParamValue for crate::Date {
+    fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
+        out.push((key, self.format("%Y-%m-%d").to_string()));
+    }
+}
+
 impl ParamValue for crate::DateTime {
     fn append_to(&self, key: &'static str, out: &mut Vec<(&'static str, String)>) {
         out.push((key, self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)));

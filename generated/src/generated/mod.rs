@@ -7,9 +7,9 @@ pub mod conversations_v1;
 pub mod sid;
 
 pub use twilio_runtime::{
-    ApiError, Call, CallOptions, ClientBuilder, Credentials, DateTime, Error, ItemStream,
-    Json, Links, Page, PageMeta, PageStream, RetryPolicy, StreamExt, TryStreamExt, Url,
-    UrlMap,
+    ApiError, Call, CallOptions, ClientBuilder, Credentials, Date, DateTime, Error,
+    ItemStream, Json, Links, Page, PageMeta, PageStream, RetryPolicy, StreamExt,
+    TryStreamExt, Url, UrlMap,
 };
 
 /// The entry point: one authenticated connection to Twilio, cheap to clone.

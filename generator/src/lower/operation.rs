@@ -127,7 +127,7 @@ impl<'a> DomainLowering<'a, '_> {
         // A first line of its own, then the operation's own text; the path's
         // description documents its node, not each operation (Twilio shares
         // one text between a list and its members).
-        let mut doc = vec![summary_line(http_method, path)];
+        let mut doc = vec![summary_line(http_method, path, &operation_id)];
         let text = docs::first_of([op.description.as_deref(), op.summary.as_deref()]);
         if !text.is_empty() {
             doc.push(String::new());
@@ -422,17 +422,22 @@ pub(super) fn nouns(path: &PathInput<'_>) -> (String, String) {
 }
 
 /// The first doc line of an operation: what it does, in the words its path
-/// uses (`Lists the user bindings.`, `Fetches one binding.`).
-fn summary_line(method: HttpMethod, path: &PathInput<'_>) -> String {
+/// uses (`Lists the user bindings.`, `Fetches one binding.`). The verb is
+/// the `operationId`'s when it leads with one of Twilio's five (a POST to a
+/// member can create, a POST to a list can update), else the method's.
+fn summary_line(method: HttpMethod, path: &PathInput<'_>, operation_id: &str) -> String {
     let (one, many) = nouns(path);
     let collection = path.segments.last().is_some_and(|s| s.literal().is_some())
         && twilio_ext(&path.item.extensions, "pathType").and_then(|v| v.as_str()) != Some("instance");
     let article = docs::article(&one);
-    match (method, collection) {
-        (HttpMethod::Get, true) => format!("Lists the {many}."),
-        (HttpMethod::Get, false) => format!("Fetches one {one}."),
-        (HttpMethod::Post, true) => format!("Creates {article} {one}."),
-        (HttpMethod::Delete, _) => format!("Deletes {article} {one}."),
-        (_, _) => format!("Updates {article} {one}."),
+    let verb = ["List", "Fetch", "Create", "Update", "Delete"].into_iter().find(|verb| {
+        operation_id.strip_prefix(verb).is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    });
+    match (verb, method, collection) {
+        (Some("List"), ..) | (None, HttpMethod::Get, true) => format!("Lists the {many}."),
+        (Some("Fetch"), ..) | (None, HttpMethod::Get, false) => format!("Fetches one {one}."),
+        (Some("Create"), ..) | (None, HttpMethod::Post, true) => format!("Creates {article} {one}."),
+        (Some("Delete"), ..) | (None, HttpMethod::Delete, _) => format!("Deletes {article} {one}."),
+        _ => format!("Updates {article} {one}."),
     }
 }

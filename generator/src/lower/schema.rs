@@ -72,6 +72,7 @@ impl<'a> DomainLowering<'a, '_> {
                 }
                 match &string.format {
                     VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => TypeRef::DateTime,
+                    VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => TypeRef::Date,
                     VariantOrUnknownOrEmpty::Unknown(f) if f == "uri" => TypeRef::Url,
                     _ => TypeRef::String,
                 }
