@@ -855,6 +855,7 @@ fn param_path(op: &Op<'_>, p: &Param, name: &str) -> String {
 fn response(r: &Response) -> String {
     match r {
         Response::Empty => "()".to_owned(),
+        Response::Redirect => "Redirect".to_owned(),
         Response::Json(t) => ty(t),
         Response::Page { item, .. } => format!("Page<{}>", ty(item)),
     }

@@ -146,7 +146,7 @@ fn root(api: &Api) -> TokenStream {
         // at the crate's root (each generated crate offers the same).
         pub use twilio_runtime::{
             ApiError, Call, CallOptions, ClientBuilder, Credentials, Date, DateTime, Error, ItemStream, Json, Links,
-            Page, PageMeta, PageStream, RetryPolicy, StreamExt, TryStreamExt, Url, UrlMap,
+            Page, PageMeta, PageStream, Redirect, RetryPolicy, StreamExt, TryStreamExt, Url, UrlMap,
         };
 
         /// The entry point: one authenticated connection to Twilio, cheap to clone.
@@ -306,7 +306,7 @@ impl Emitter<'_> {
                 }
                 match &op.response {
                     Response::Json(ty) | Response::Page { item: ty, .. } => walk(ty, &mut prefixes),
-                    Response::Empty => {}
+                    Response::Empty | Response::Redirect => {}
                 }
             }
         }
@@ -812,6 +812,13 @@ impl Emitter<'_> {
                     self.client.send_empty(self.to_request()).await
                 }
             },
+            Response::Redirect => quote! {
+                /// Sends the request and returns where the redirect it is
+                /// answered with points (never following it).
+                pub async fn send(self) -> Result<rt::Redirect, rt::Error> {
+                    self.client.send_redirect(self.to_request()).await
+                }
+            },
             Response::Json(ty) => {
                 let ty = self.ty(ty);
                 quote! {
@@ -1190,5 +1197,15 @@ mod tests {
         for shown in ["`Date`", "`DateTime`", "`OwnerSid`", "`bool`"] {
             assert!(tables.contains(shown), "{shown} in\n{tables}");
         }
+    }
+
+    #[test]
+    fn an_operation_answered_only_by_a_redirect_returns_where_it_points() {
+        let paths = "  /v1/Days/{Day}:\n    get:\n      operationId: FetchDay\n      parameters:\n\
+                     \x20     - {name: Day, in: path, required: true, schema: {type: string}}\n\
+                     \x20     responses:\n        '307':\n          description: Redirect\n";
+        let text = module(paths, "");
+        assert!(text.contains("pub async fn send(self) -> Result<rt::Redirect, rt::Error>"), "{text}");
+        assert!(text.contains("self.client.send_redirect(self.to_request()).await"), "{text}");
     }
 }

@@ -207,6 +207,9 @@ pub enum Response {
     Empty,
     /// A JSON body of one type.
     Json(TypeRef),
+    /// Only a redirect (3xx) is documented: the call returns where it points
+    /// (`Location`, or a JSON body's `redirect_to`), never following it.
+    Redirect,
     /// One page of a Twilio list: items under `items_key`, paging under `meta`.
     Page {
         /// The key that holds the items (`bindings`).

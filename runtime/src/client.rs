@@ -103,6 +103,39 @@ impl fmt::Debug for Credentials {
     }
 }
 
+/// Where a call answered with a redirect points: its `Location` header, and
+/// the `redirect_to` of its JSON body when Twilio sends one (Bulk Exports'
+/// day downloads). Such URLs can carry signatures: `Debug` shows their hosts
+/// only.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Redirect {
+    /// The status (301, 302, 303, 307 or 308).
+    pub status: u16,
+    /// The `Location` header, as sent.
+    pub location: Option<String>,
+    /// The JSON body's `redirect_to`, as sent.
+    pub redirect_to: Option<String>,
+}
+
+impl Redirect {
+    /// Where it points: `Location`, else `redirect_to`.
+    pub fn url(&self) -> Option<&str> {
+        self.location.as_deref().or(self.redirect_to.as_deref())
+    }
+}
+
+impl fmt::Debug for Redirect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let host = |url: &Option<String>| url.as_deref().map(|u| crate::redact::shown_url(u, &[]));
+        f.debug_struct("Redirect")
+            .field("status", &self.status)
+            .field("location", &host(&self.location))
+            .field("redirect_to", &host(&self.redirect_to))
+            .finish()
+    }
+}
+
 /// When and how often a call is retried.
 ///
 /// A call is retried when Twilio answers a GET, PUT or DELETE with 429 (too
@@ -524,6 +557,23 @@ impl Client {
         self.execute(&request).await.map(|_| ())
     }
 
+    /// Sends a request whose answer is a redirect (3xx), and returns where
+    /// it points, without following it.
+    pub async fn send_redirect(&self, mut request: Request) -> Result<Redirect, Error> {
+        request.expect_redirect();
+        let answered = self.answer(&request).await?;
+        let response = &answered.response;
+        // Twilio puts the target in a JSON body's `redirect_to` too.
+        let redirect_to = serde_json::from_slice::<serde_json::Value>(&response.body)
+            .ok()
+            .and_then(|body| body.get("redirect_to").and_then(|v| v.as_str()).map(str::to_owned));
+        Ok(Redirect {
+            status: response.status,
+            location: response.header("location").map(str::to_owned),
+            redirect_to,
+        })
+    }
+
     /// Sends a request and decodes its JSON body.
     pub async fn send_json<T: DeserializeOwned>(&self, request: Request) -> Result<T, Error> {
         let answered = self.answer(&request).await?;
@@ -653,8 +703,13 @@ impl Client {
                 host,
                 attempts: attempt + 1,
             };
+            // A redirect is the answer only where the call expects one; the
+            // transport never follows it.
+            let redirect = origin.expects_redirect() && (300..400).contains(&response_status(&outcome));
             match outcome {
-                Ok(response) if (200..300).contains(&response.status) => Ok(Answered { response, call }),
+                Ok(response) if (200..300).contains(&response.status) || redirect => {
+                    Ok(Answered { response, call })
+                }
                 Ok(response) => {
                     let mut error = ApiError::from_response(response.status, &response.body)
                         .redacting(origin.personal_values());
@@ -679,6 +734,11 @@ impl Client {
         let attempts = tracing::Instrument::instrument(attempts, span);
         attempts.await
     }
+}
+
+/// The status of a response, or 0 without one.
+fn response_status(outcome: &Result<HttpResponse, TransportError>) -> u16 {
+    outcome.as_ref().map_or(0, |r| r.status)
 }
 
 /// A successful response and the call that got it.
@@ -956,5 +1016,35 @@ mod tests {
         ] {
             assert!(shown.to_lowercase().contains(&part.to_lowercase()), "{part} in {shown}");
         }
+    }
+
+    /// An operation whose only answer is a redirect gets where it points,
+    /// never following it; any other call still takes a 3xx as an error.
+    #[tokio::test]
+    async fn redirects_are_answers_only_where_expected() {
+        use crate::test_util::{MockTransport, Reply};
+        let mock = Arc::new(MockTransport::new());
+        let signed = "https://bucket.s3.amazonaws.com/AC0/day.json.gz?X-Amz-Signature=secret";
+        mock.on(crate::Method::Get, "/v1/Exports/Messages/Days/2024-01-02")
+            .respond(Reply::json(307, serde_json::json!({"redirect_to": signed})));
+        mock.on(crate::Method::Get, "/v1/authorize")
+            .respond(Reply::status(302).header("Location", "https://example.com/cb?code=1"));
+        let client = Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", "t"))
+            .transport(mock)
+            .build()
+            .expect("builds");
+        let get = |path: &str| {
+            let mut request = Request::new(crate::Method::Get, "https://bulkexports.twilio.com");
+            request.push_path(path);
+            request
+        };
+        let day =
+            client.send_redirect(get("/v1/Exports/Messages/Days/2024-01-02")).await.expect("a redirect");
+        assert_eq!((day.status, day.url()), (307, Some(signed)));
+        assert!(!format!("{day:?}").contains("secret"), "{day:?}");
+        let authorize = client.send_redirect(get("/v1/authorize")).await.expect("a redirect");
+        assert_eq!(authorize.url(), Some("https://example.com/cb?code=1"));
+        let error = client.send_empty(get("/v1/authorize")).await.expect_err("not expected");
+        assert_eq!(error.status(), Some(302));
     }
 }

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use args::OneOrMany;
-pub use client::{Client, ClientBuilder, Credentials, DEFAULT_MAX_RESPONSE_BYTES, RetryPolicy};
+pub use client::{Client, ClientBuilder, Credentials, DEFAULT_MAX_RESPONSE_BYTES, Redirect, RetryPolicy};
 pub use enums::{UnknownValue, UnknownVariant};
 pub use error::{ApiError, Call, Error};
 pub use page::{ItemStream, MAX_PAGES, MAX_PAGES_WITHOUT_PROGRESS, Page, PageMeta, PageStream, page_body};

@@ -138,6 +138,8 @@ pub struct Request {
     operation: (&'static str, &'static str),
     /// Per-call overrides of the client's settings.
     call: CallOptions,
+    /// Whether a redirect (3xx) is the answer this call expects.
+    redirect: bool,
 }
 
 /// Why a request cannot be sent; sending it gives the matching [`Error`](crate::Error).
@@ -207,6 +209,7 @@ impl Request {
             personal: Vec::new(),
             operation: ("", ""),
             call: CallOptions::default(),
+            redirect: false,
             query: Vec::new(),
             headers: Vec::new(),
             form: Vec::new(),
@@ -231,6 +234,17 @@ impl Request {
     /// The spec's path template, if the request names it.
     pub fn template(&self) -> &'static str {
         self.operation.1
+    }
+
+    /// Makes a redirect (3xx) this call's answer, for operations whose only
+    /// documented response is one: the client returns it, never follows it.
+    pub fn expect_redirect(&mut self) {
+        self.redirect = true;
+    }
+
+    /// Whether a redirect is this call's answer.
+    pub fn expects_redirect(&self) -> bool {
+        self.redirect
     }
 
     /// Overrides the client's settings for this call.

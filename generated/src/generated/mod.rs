@@ -8,8 +8,8 @@ pub mod sid;
 
 pub use twilio_runtime::{
     ApiError, Call, CallOptions, ClientBuilder, Credentials, Date, DateTime, Error,
-    ItemStream, Json, Links, Page, PageMeta, PageStream, RetryPolicy, StreamExt,
-    TryStreamExt, Url, UrlMap,
+    ItemStream, Json, Links, Page, PageMeta, PageStream, Redirect, RetryPolicy,
+    StreamExt, TryStreamExt, Url, UrlMap,
 };
 
 /// The entry point: one authenticated connection to Twilio, cheap to clone.

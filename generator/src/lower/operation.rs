@@ -343,7 +343,12 @@ impl<'a> DomainLowering<'a, '_> {
                 StatusCode::Range(_) => 299,
             });
         let Some((code, response)) = success else {
-            return Ok(Response::Empty);
+            // Only a redirect: the call's answer is where it points.
+            let redirect = op.responses.responses.keys().any(|code| match code {
+                StatusCode::Code(c) => (300..400).contains(c),
+                StatusCode::Range(r) => *r == 3,
+            });
+            return Ok(if redirect { Response::Redirect } else { Response::Empty });
         };
         let (response, response_at) = spec.response(response, &at.join("responses").join(code))?;
         let json = response.content.iter().find(|(media, _)| is_json(media));
