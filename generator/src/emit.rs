@@ -1208,4 +1208,22 @@ mod tests {
         assert!(text.contains("pub async fn send(self) -> Result<rt::Redirect, rt::Error>"), "{text}");
         assert!(text.contains("self.client.send_redirect(self.to_request()).await"), "{text}");
     }
+
+    #[test]
+    fn unions_are_any_json_and_say_so() {
+        let schemas = "    a: {type: object, properties: {x: {type: string}}}\n    b: {type: object, properties: {y: {type: string}}}\n\
+                       \x20   either:\n      type: object\n      oneOf: [{$ref: '#/components/schemas/a'}, {$ref: '#/components/schemas/b'}]\n";
+        let paths = "  /v1/Things:\n    get:\n      operationId: FetchThing\n      responses:\n        '200':\n\
+                     \x20         description: OK\n          content: {application/json: {schema: {$ref: '#/components/schemas/either'}}}\n";
+        let output =
+            crate::generate(&[crate::Input { name: "t.yaml".to_owned(), text: spec(paths, schemas) }])
+                .unwrap_or_else(|e| panic!("{e}"));
+        let warnings: Vec<(&str, &str)> =
+            output.api.warnings.iter().map(|w| (w.pointer.as_str(), w.reason.as_str())).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].0, "/components/schemas/either");
+        assert!(warnings[0].1.starts_with("`oneOf` is not typed"), "{warnings:?}");
+        let text = output.files.get("things_v1.rs").cloned().unwrap_or_default();
+        assert!(text.contains("pub async fn send(self) -> Result<rt::Json, rt::Error>"), "{text}");
+    }
 }

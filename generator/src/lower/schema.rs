@@ -35,6 +35,26 @@ impl<'a> DomainLowering<'a, '_> {
         owner: Owner<'_>,
     ) -> Lowered<TypeRef> {
         let (schema, component, schema_at) = spec.schema(item, at)?;
+        // Combinators carry any JSON value: correct, if loosely typed, and
+        // said in the report of what was ignored.
+        let combinator = match &schema.schema_kind {
+            SchemaKind::OneOf { .. } => Some("oneOf"),
+            SchemaKind::AllOf { .. } => Some("allOf"),
+            SchemaKind::AnyOf { .. } => Some("anyOf"),
+            SchemaKind::Not { .. } => Some("not"),
+            SchemaKind::Any(any) if !any.one_of.is_empty() => Some("oneOf"),
+            SchemaKind::Any(any) if !any.any_of.is_empty() => Some("anyOf"),
+            SchemaKind::Any(any) if !any.all_of.is_empty() => Some("allOf"),
+            _ => None,
+        };
+        if let Some(which) = combinator {
+            self.warnings.push(skipped(
+                spec,
+                &schema_at,
+                format!("`{which}` is not typed: values here are any JSON (`rt::Json`), checked by nothing"),
+            ));
+            return Ok(TypeRef::Json);
+        }
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
                 let mut values: Vec<&str> = Vec::new();
@@ -116,7 +136,7 @@ impl<'a> DomainLowering<'a, '_> {
             {
                 self.object(spec, schema, component, (&any.properties, &any.required), &schema_at, owner)?
             }
-            // Combinators and untyped schemas carry any JSON value: correct, if loosely typed.
+            // Untyped schemas carry any JSON value (combinators are above).
             SchemaKind::OneOf { .. }
             | SchemaKind::AllOf { .. }
             | SchemaKind::AnyOf { .. }
