@@ -288,10 +288,14 @@ struct PathInput<'a> {
     segments: Vec<Segment>,
 }
 
-/// Every use of a SID prefix with the noun it was used for, to pick names.
+/// Every use of a SID prefix with the noun it was used for, and the
+/// resources whose own `sid` has the prefix, to pick names.
 #[derive(Default)]
 struct SidUses {
     uses: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Prefix → the nouns of the resources that own it (their `sid`), with
+    /// how many operations return each.
+    owners: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
 impl SidUses {
@@ -299,10 +303,17 @@ impl SidUses {
         *self.uses.entry(prefix.to_owned()).or_default().entry(noun.to_owned()).or_default() += 1;
     }
 
-    /// Names each prefix after its most frequent noun (then the shortest,
-    /// then the first alphabetically), then its next nouns, then the noun
-    /// with the prefix, avoiding names already taken. Prefixes whose noun is
-    /// used most claim first, so a shared noun goes to its main user.
+    fn own(&mut self, prefix: &str, noun: &str) {
+        *self.owners.entry(prefix.to_owned()).or_default().entry(noun.to_owned()).or_default() += 1;
+    }
+
+    /// Names each prefix after the resource that owns it (whose own `sid`
+    /// has it; the one most operations return), else after its most
+    /// frequent noun (then the shortest, then the first alphabetically),
+    /// then its next nouns, then the noun with the prefix, avoiding names
+    /// already taken. Prefixes the lock names claim first, then owned ones,
+    /// then those whose noun is used most, so a shared noun goes to its main
+    /// user.
     fn name(
         self,
         taken: BTreeSet<&str>,
@@ -310,21 +321,31 @@ impl SidUses {
         claims: &mut NameLock,
     ) -> BTreeMap<String, SidType> {
         let mut ns = Namespace::with_reserved(taken.into_iter().chain(RESERVED_TYPES.iter().copied()));
-        let mut ranked: Vec<(String, Vec<(String, usize)>)> = self
+        let by_count = |nouns: BTreeMap<String, usize>| {
+            let mut nouns: Vec<(String, usize)> = nouns.into_iter().collect();
+            nouns.sort_by(|(a, x), (b, y)| y.cmp(x).then(a.len().cmp(&b.len())).then(a.cmp(b)));
+            nouns
+        };
+        let mut owners = self.owners;
+        let mut ranked: Vec<(String, Vec<(String, usize)>, bool)> = self
             .uses
             .into_iter()
             .map(|(prefix, nouns)| {
-                let mut nouns: Vec<(String, usize)> = nouns.into_iter().collect();
-                nouns.sort_by(|(a, x), (b, y)| y.cmp(x).then(a.len().cmp(&b.len())).then(a.cmp(b)));
-                (prefix, nouns)
+                let owned = owners.remove(&prefix).map(by_count).unwrap_or_default();
+                let is_owned = !owned.is_empty();
+                let mut all = owned;
+                all.extend(by_count(nouns));
+                (prefix, all, is_owned)
             })
             .collect();
         // Prefixes the lock names claim first: a locked name is theirs (rule 11).
         let locked = |p: &String| lock.contains_key(&format!("sid {p}"));
-        ranked.sort_by(|(p, a), (q, b)| locked(q).cmp(&locked(p)).then(b[0].1.cmp(&a[0].1)).then(p.cmp(q)));
+        ranked.sort_by(|(p, a, x), (q, b, y)| {
+            locked(q).cmp(&locked(p)).then(y.cmp(x)).then(b[0].1.cmp(&a[0].1)).then(p.cmp(q))
+        });
         ranked
             .into_iter()
-            .map(|(prefix, nouns)| {
+            .map(|(prefix, nouns, _)| {
                 let noun = nouns[0].0.clone();
                 let candidates: Vec<String> = nouns
                     .iter()
