@@ -21,6 +21,7 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod parallel;
+pub mod probe;
 pub mod structure;
 pub mod summary;
 

@@ -3,6 +3,7 @@
 //! fragments out of Twilio's specs.
 
 pub mod bench;
+pub mod contract;
 pub mod corpus;
 pub mod forward;
 pub mod fuzz;
@@ -10,6 +11,7 @@ pub mod git;
 pub mod history;
 pub mod newest;
 pub mod output;
+pub mod prism;
 pub mod slice;
 pub mod transaction;
 pub mod upstream;

@@ -71,6 +71,22 @@ enum Command {
         #[arg(long, value_name = "FILE", conflicts_with = "finish")]
         report_to: Option<PathBuf>,
     },
+    /// Calls every operation of every spec through the typed API of the
+    /// crate generated from it, against Prism serving the spec with request
+    /// validation on (static examples, then made-up answers): every call
+    /// must be accepted and decode, unless tests/prism/faults.txt lists it
+    /// with its evidence. Prints a table per spec.
+    Contract {
+        /// A spec file (repeatable).
+        #[arg(long)]
+        spec: Vec<PathBuf>,
+        /// A folder of specs (repeatable; default: spec/upstream).
+        #[arg(long)]
+        dir: Vec<PathBuf>,
+        /// How many runs with answers Prism makes up from the schemas.
+        #[arg(long, default_value_t = 3)]
+        dynamic: usize,
+    },
     /// Builds and tests the published crates against the newest compatible
     /// version of every dependency, as a user without this repository's
     /// lock file gets them: `cargo update` in a copy of the repository,
@@ -245,6 +261,7 @@ fn main() -> ExitCode {
         }
         Command::Release { tag, dry_run } => run_release(&tag, dry_run),
         Command::Newest => xtask::newest::run(&root()).map_err(|e| e.to_string()),
+        Command::Contract { spec, dir, dynamic } => run_contract(spec, dir, dynamic),
         Command::Slice { history_from: None } => run_slice(),
         Command::Slice { history_from: Some(dir) } => run_slice_history(&dir),
         Command::History { files, no_build, forward, corpus: Some(dir) } if forward => {
@@ -382,6 +399,50 @@ fn run_update(
         Recovery::Finished => xtask::tell!("an interrupted update is finished"),
     }
     Ok(())
+}
+
+fn run_contract(mut specs: Vec<PathBuf>, mut dirs: Vec<PathBuf>, dynamic: usize) -> Result<(), String> {
+    let root = root();
+    if specs.is_empty() && dirs.is_empty() {
+        dirs.push(root.join(upstream::UPSTREAM_DIR));
+    }
+    for dir in &dirs {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+            .collect();
+        found.sort();
+        specs.extend(found);
+    }
+    let started = Instant::now();
+    let rows = xtask::contract::run(&root, &specs, dynamic, &mut |row| {
+        xtask::tell!(
+            "contract: {} — {} operations, {} calls, {} ok, {} failures, {} listed faults ({:.1} s)",
+            row.spec,
+            row.operations,
+            row.calls,
+            row.ok,
+            row.failures.len() + usize::from(row.broken.is_some()),
+            row.faults.len(),
+            row.seconds
+        )
+    })
+    .map_err(|e| e.to_string())?;
+    xtask::say!("{}", xtask::contract::table(&rows));
+    for (spec, lines) in xtask::contract::failures(&rows) {
+        xtask::tell!("{spec}:");
+        for line in lines {
+            xtask::tell!("  {}", xtask::terminal(&line));
+        }
+    }
+    xtask::tell!("contract: {} specs in {:.1} s", rows.len(), started.elapsed().as_secs_f64());
+    if rows.iter().all(xtask::contract::Row::passed) {
+        Ok(())
+    } else {
+        Err("contract: calls failed (see above)".to_owned())
+    }
 }
 
 fn run_release(tag: &str, dry_run: bool) -> Result<(), String> {

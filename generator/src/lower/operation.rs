@@ -118,9 +118,12 @@ impl<'a> DomainLowering<'a, '_> {
         let response = self.response(spec, op, at, (&operation_id, &key))?;
         // A resource returned here whose own `sid` has a prefix owns it: the
         // SID type takes its name (rule 8).
-        if let Response::Json(TypeRef::Named(name)) | Response::Page { item: TypeRef::Named(name), .. } = &response {
+        if let Response::Json(TypeRef::Named(name)) | Response::Page { item: TypeRef::Named(name), .. } =
+            &response
+        {
             if let Some(TypeDef::Struct(def)) = self.types.get(name) {
-                if let Some(TypeRef::Sid(prefix)) = def.fields.iter().find(|f| f.name == "sid").map(|f| &f.ty) {
+                if let Some(TypeRef::Sid(prefix)) = def.fields.iter().find(|f| f.name == "sid").map(|f| &f.ty)
+                {
                     let prefix = prefix.clone();
                     self.sid_uses.own(&prefix, &noun);
                 }
