@@ -795,8 +795,13 @@ impl Emitter<'_> {
         });
         let id = Literal::string(&op.operation_id);
         let template = Literal::string(&op.path);
+        let accept = op.accept.as_deref().map(|media| {
+            let media = Literal::string(media);
+            quote! { request.header("Accept", &#media); }
+        });
         quote! {
             let mut request = rt::Request::new(rt::Method::#method, SERVER).operation(#id, #template);
+            #accept
             #( #path )*
             #( #params )*
             request.set_call_options(self.call);
@@ -900,8 +905,20 @@ impl Emitter<'_> {
                 let wire = Literal::string(&f.name);
                 quote! { #[serde(rename = #wire)] }
             });
+            let number = matches!(f.ty, TypeRef::F64 | TypeRef::I64 | TypeRef::I32) && !f.boxed;
             let lenient = match (&f.ty, f.optional) {
                 _ if double => Some(quote! { #[serde(default, deserialize_with = "rt::lenient::nullable")] }),
+                // Twilio sends some numbers as text (prices): either is read.
+                (_, true) if number => {
+                    Some(quote! { #[serde(default, deserialize_with = "rt::lenient::optional_number")] })
+                }
+                (_, false) if number => Some(quote! { #[serde(deserialize_with = "rt::lenient::number")] }),
+                (TypeRef::Array(_), true) if f.nullable_items && !f.boxed => {
+                    Some(quote! { #[serde(default, deserialize_with = "rt::lenient::optional_items")] })
+                }
+                (TypeRef::Array(_), false) if f.nullable_items && !f.boxed => {
+                    Some(quote! { #[serde(deserialize_with = "rt::lenient::items")] })
+                }
                 (TypeRef::Sid(_), true) => {
                     Some(quote! { #[serde(default, deserialize_with = "rt::lenient::optional_sid")] })
                 }

@@ -127,6 +127,10 @@ pub struct Operation {
     /// method (or fields of `required_struct`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub required_setters: bool,
+    /// The media type to ask for (`Accept`) when the answer is JSON of
+    /// another name (`application/scim+json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept: Option<String>,
 }
 
 /// HTTP methods the client can send.
@@ -302,6 +306,10 @@ pub struct Field {
     /// and path words.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub urls: bool,
+    /// Whether it is a list whose items the spec lets be `null`: those are
+    /// left out when it is read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nullable_items: bool,
     /// In a struct users build for a request body: whether the spec lists
     /// it as required (it is then always sent).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

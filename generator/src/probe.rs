@@ -43,6 +43,25 @@ impl Specs {
         Ok(Specs { docs })
     }
 
+    /// Whether the first spec's default security is an OAuth 2.0 or bearer
+    /// token rather than an account's Basic credentials.
+    fn bearer(&self) -> bool {
+        let Some(doc) = self.docs.first() else { return false };
+        let schemes = doc.pointer("/components/securitySchemes");
+        doc.get("security")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+            .flat_map(|m| m.keys())
+            .any(|name| {
+                let scheme = schemes.and_then(|s| s.get(name));
+                let kind = scheme.and_then(|s| s.get("type")).and_then(Value::as_str);
+                let http = scheme.and_then(|s| s.get("scheme")).and_then(Value::as_str);
+                kind == Some("oauth2") || http == Some("bearer")
+            })
+    }
+
     /// The document and operation of `method path`.
     fn operation(&self, method: HttpMethod, path: &str) -> Option<(&Value, &Value, &Value)> {
         let method = format!("{method:?}").to_ascii_lowercase();
@@ -66,12 +85,18 @@ fn resolve<'v>(doc: &'v Value, mut value: &'v Value) -> &'v Value {
     value
 }
 
-/// The schema of parameter `p` of an operation: a declared parameter's, a
-/// form field's, or the JSON body's.
-fn parameter_schema<'v>(doc: &'v Value, item: &'v Value, op: &'v Value, p: &Param) -> Option<&'v Value> {
+/// The schema of parameter `p` of an operation, named `name` in its spec: a
+/// declared parameter's, a form field's, or the JSON body's.
+fn parameter_schema<'v>(
+    doc: &'v Value,
+    item: &'v Value,
+    op: &'v Value,
+    p: &Param,
+    name: &str,
+) -> Option<&'v Value> {
     let declared = |list: Option<&'v Value>| {
         list.and_then(Value::as_array)?.iter().map(|x| resolve(doc, x)).find(|x| {
-            x.get("name").and_then(Value::as_str) == Some(p.name.as_str())
+            x.get("name").and_then(Value::as_str) == Some(name)
                 && x.get("in").and_then(Value::as_str) == Some(crate::naming::place(p.location))
         })
     };
@@ -87,7 +112,7 @@ fn parameter_schema<'v>(doc: &'v Value, item: &'v Value, op: &'v Value, p: &Para
             };
             let body = resolve(doc, op.get("requestBody")?);
             let schema = resolve(doc, body.get("content")?.get(media)?.get("schema")?);
-            if p.location == Location::Json { Some(schema) } else { schema.get("properties")?.get(&p.name) }
+            if p.location == Location::Json { Some(schema) } else { schema.get("properties")?.get(name) }
         }
     }
 }
@@ -344,6 +369,12 @@ pub fn program(api: &Api, specs: &Specs, krate: &str) -> String {
             }
         }
     }
+    // The spec's own scheme: an OAuth 2.0 token, or an account's (HTTP Basic).
+    let credentials = if specs.bearer() {
+        quote! { rt::Credentials::bearer("probe-access-token") }
+    } else {
+        quote! { rt::Credentials::auth_token("AC00000000000000000000000000000000", "token") }
+    };
     let file = quote! {
         //! Calls every operation of the generated crate against a mock
         //! (`cargo xtask contract`); written by the generator, do not edit.
@@ -407,10 +438,11 @@ pub fn program(api: &Api, specs: &Specs, krate: &str) -> String {
             let probe = Probe { pages: prefer.is_none() };
             let transport = rt::ReqwestTransport::new(std::time::Duration::from_secs(10)).expect("a transport");
             let client = api::Client::builder()
-                .credentials(rt::Credentials::auth_token("AC00000000000000000000000000000000", "token"))
+                .credentials(#credentials)
                 .base_url(&base)
                 .expect("a base URL")
                 .retry(rt::RetryPolicy::none())
+                .timeout(std::time::Duration::from_secs(10))
                 .transport(std::sync::Arc::new(Prefer(transport, prefer)))
                 .build()
                 .expect("a client");
@@ -436,13 +468,18 @@ fn operation(
     let key = format!("{} {}", format!("{:?}", op.http_method).to_uppercase(), op.path);
     let module = &domain.module;
     let found = specs.operation(op.http_method, &op.path);
-    let sample_of = |p: &Param, all: bool| -> Value {
+    let sample_named = |p: &Param, name: &str, all: bool| -> Value {
         found
             .and_then(|(doc, item, spec_op)| {
-                parameter_schema(doc, item, spec_op, p).map(|s| sample(doc, s, all, 0))
+                parameter_schema(doc, item, spec_op, p, name).map(|s| sample(doc, s, all, 0))
             })
             .unwrap_or(Value::Null)
     };
+    let sample_of = |p: &Param, all: bool| sample_named(p, &p.name, all);
+    // A path's parameters go by place: a node may name one as another
+    // operation on it does (`{Sid}` for this path's `{ServiceSid}`).
+    let path_names: Vec<&str> =
+        op.path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect();
     // The chain of accessors from the client, with path values.
     let mut nodes = Vec::new();
     let mut at = Some(resource);
@@ -455,10 +492,12 @@ fn operation(
     let mut chain = quote! { client.#module_ident() };
     for node in nodes {
         let accessor = ident(&node.accessor);
-        let args = node.identifiers.iter().map(|identifier| {
-            // The accessor's type, with a value from the operation's schema.
-            let declared = op.path_params.iter().find(|p| p.name == identifier.name).unwrap_or(identifier);
-            expression(api, module, &identifier.ty, &sample_of(declared, true))
+        // The accessor's type, with a value from the operation's schema of
+        // the parameter in the same place of the path (names may differ).
+        let first = node.path_params.len() - node.identifiers.len();
+        let args = node.identifiers.iter().enumerate().map(|(i, identifier)| {
+            let name = path_names.get(first + i).copied().unwrap_or(identifier.name.as_str());
+            expression(api, module, &identifier.ty, &sample_named(identifier, name, true))
         });
         chain = quote! { #chain.#accessor( #( #args ),* ) };
     }

@@ -12,20 +12,34 @@ use crate::request::Request;
 use crate::transport::{HttpClient, HttpRequest, HttpResponse, ReqwestTransport, TransportError};
 
 /// How a client authenticates: HTTP Basic with an Account SID and Auth
-/// Token, or with an API Key SID and secret. Secrets never appear in
-/// `Debug` output, logs or errors.
+/// Token, or with an API Key SID and secret; or an OAuth 2.0 access token
+/// (`Authorization: Bearer`), as Twilio's Organizations API takes. Secrets
+/// never appear in `Debug` output, logs or errors.
 #[derive(Clone)]
 pub struct Credentials {
     account_sid: String,
     username: String,
     secret: String,
+    /// Whether `secret` is an OAuth 2.0 access token.
+    bearer: bool,
 }
 
 impl Credentials {
     /// An Account SID and its Auth Token.
     pub fn auth_token(account_sid: impl Into<String>, auth_token: impl Into<String>) -> Self {
         let account_sid = account_sid.into();
-        Credentials { username: account_sid.clone(), account_sid, secret: auth_token.into() }
+        Credentials { username: account_sid.clone(), account_sid, secret: auth_token.into(), bearer: false }
+    }
+
+    /// An OAuth 2.0 access token (from Twilio's `/v1/token`, say), sent as
+    /// `Authorization: Bearer …`; no account SID goes with it.
+    pub fn bearer(access_token: impl Into<String>) -> Self {
+        Credentials {
+            account_sid: String::new(),
+            username: String::new(),
+            secret: access_token.into(),
+            bearer: true,
+        }
     }
 
     /// An API Key SID and its secret, for the account that owns the key.
@@ -34,7 +48,12 @@ impl Credentials {
         key_sid: impl Into<String>,
         secret: impl Into<String>,
     ) -> Self {
-        Credentials { account_sid: account_sid.into(), username: key_sid.into(), secret: secret.into() }
+        Credentials {
+            account_sid: account_sid.into(),
+            username: key_sid.into(),
+            secret: secret.into(),
+            bearer: false,
+        }
     }
 
     /// Reads `TWILIO_ACCOUNT_SID` with either `TWILIO_API_KEY` and
@@ -57,7 +76,7 @@ impl Credentials {
         }
     }
 
-    /// The account the credentials act for.
+    /// The account the credentials act for (empty for an access token).
     pub fn account_sid(&self) -> &str {
         &self.account_sid
     }
@@ -68,6 +87,17 @@ impl Credentials {
     /// never the value: a login sent to Twilio is not the place to find out
     /// that `TWILIO_ACCOUNT_SID` holds something else.
     pub fn check(&self) -> Result<(), Error> {
+        if self.bearer {
+            // Sent as a header: one token, nothing that could end the line.
+            let token = !self.secret.is_empty() && self.secret.bytes().all(|b| b.is_ascii_graphic());
+            return if token {
+                Ok(())
+            } else {
+                Err(Error::Config(
+                    "the access token is empty or holds spaces or control characters".to_owned(),
+                ))
+            };
+        }
         let is_sid = |text: &str, prefix: &str| {
             text.len() == 34 && text.starts_with(prefix) && text[2..].bytes().all(|b| b.is_ascii_hexdigit())
         };
@@ -88,6 +118,9 @@ impl Credentials {
     }
 
     fn authorization(&self) -> String {
+        if self.bearer {
+            return format!("Bearer {}", self.secret);
+        }
         let pair = format!("{}:{}", self.username, self.secret);
         format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
     }
@@ -99,6 +132,7 @@ impl fmt::Debug for Credentials {
             .field("account_sid", &self.account_sid)
             .field("username", &self.username)
             .field("secret", &crate::Redacted)
+            .field("bearer", &self.bearer)
             .finish()
     }
 }
@@ -626,7 +660,10 @@ impl Client {
         let retry = call.retry.unwrap_or(self.inner.retry);
         headers.push(("authorization".to_owned(), self.inner.authorization.clone()));
         headers.push(("user-agent".to_owned(), self.inner.user_agent.clone()));
-        headers.push(("accept".to_owned(), "application/json".to_owned()));
+        // JSON, unless the operation asks for JSON of another name.
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("accept")) {
+            headers.push(("accept".to_owned(), "application/json".to_owned()));
+        }
         let http =
             HttpRequest { method, url, log_url, max_body: self.inner.max_body, headers, body, timeout };
         #[cfg(feature = "tracing")]
@@ -1046,5 +1083,17 @@ mod tests {
         assert_eq!(authorize.url(), Some("https://example.com/cb?code=1"));
         let error = client.send_empty(get("/v1/authorize")).await.expect_err("not expected");
         assert_eq!(error.status(), Some(302));
+    }
+
+    #[test]
+    fn access_tokens_are_sent_as_bearer_and_checked() {
+        let token = Credentials::bearer("eyJhbGciOi.token-value");
+        assert!(token.check().is_ok());
+        assert_eq!(token.authorization(), "Bearer eyJhbGciOi.token-value");
+        assert!(!format!("{token:?}").contains("token-value"));
+        for bad in ["", "two words", "line\nbreak"] {
+            let error = Credentials::bearer(bad).check().expect_err("refused");
+            assert!(!error.to_string().contains("words") && !error.to_string().contains("break"), "{error}");
+        }
     }
 }

@@ -110,6 +110,118 @@ pub mod lenient {
     ) -> Result<Option<Option<T>>, D::Error> {
         Option::<T>::deserialize(deserializer).map(Some)
     }
+
+    /// A number Twilio may send as text (its prices are `"-0.0075"`): a
+    /// JSON number, or a string that parses as one.
+    pub fn number<'de, D: Deserializer<'de>, T: Number>(deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_any(NumberVisitor(std::marker::PhantomData))
+    }
+
+    /// An optional [`number`].
+    pub fn optional_number<'de, D: Deserializer<'de>, T: Number>(
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
+        deserializer.deserialize_option(OptionalNumber(std::marker::PhantomData))
+    }
+
+    /// A list whose items the spec lets be `null`: the `null`s carry
+    /// nothing and are left out.
+    pub fn items<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<T>, D::Error> {
+        Vec::<Option<T>>::deserialize(deserializer).map(|items| items.into_iter().flatten().collect())
+    }
+
+    /// An optional [`items`].
+    pub fn optional_items<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<T>>, D::Error> {
+        Option::<Vec<Option<T>>>::deserialize(deserializer)
+            .map(|items| items.map(|i| i.into_iter().flatten().collect()))
+    }
+
+    /// The numbers [`number`] reads: `f64`, `i64`, `i32`.
+    pub trait Number: std::str::FromStr + Sized {
+        /// From a JSON integer, if it fits.
+        fn from_i64(value: i64) -> Option<Self>;
+        /// From a JSON number with a fraction or an exponent, if it fits.
+        fn from_f64(value: f64) -> Option<Self>;
+    }
+
+    impl Number for f64 {
+        fn from_i64(value: i64) -> Option<Self> {
+            Some(value as f64)
+        }
+        fn from_f64(value: f64) -> Option<Self> {
+            Some(value)
+        }
+    }
+
+    impl Number for i64 {
+        fn from_i64(value: i64) -> Option<Self> {
+            Some(value)
+        }
+        fn from_f64(value: f64) -> Option<Self> {
+            (value.fract() == 0.0 && value.abs() < 9.0e15).then_some(value as i64)
+        }
+    }
+
+    impl Number for i32 {
+        fn from_i64(value: i64) -> Option<Self> {
+            i32::try_from(value).ok()
+        }
+        fn from_f64(value: f64) -> Option<Self> {
+            i64::from_f64(value).and_then(Self::from_i64)
+        }
+    }
+
+    struct NumberVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<T: Number> serde::de::Visitor<'_> for NumberVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a number, or text that is one")
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<T, E> {
+            T::from_i64(value).ok_or_else(|| E::custom("a number out of range"))
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<T, E> {
+            i64::try_from(value).ok().and_then(T::from_i64).ok_or_else(|| E::custom("a number out of range"))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<T, E> {
+            T::from_f64(value).ok_or_else(|| E::custom("a number of another kind"))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            value.trim().parse().map_err(|_| E::custom("text that is no number"))
+        }
+    }
+
+    struct OptionalNumber<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Number> serde::de::Visitor<'de> for OptionalNumber<T> {
+        type Value = Option<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a number, text that is one, or null")
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+            number(deserializer).map(Some)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -131,5 +243,41 @@ mod tests {
         assert_eq!(links.url("odd"), None);
         assert_eq!(links.url("relative"), None);
         assert_eq!(links.url("missing"), None);
+    }
+
+    #[test]
+    fn numbers_may_come_as_text_and_null_items_are_left_out() {
+        #[derive(serde::Deserialize)]
+        struct Price {
+            #[serde(deserialize_with = "lenient::number")]
+            base: f64,
+            #[serde(default, deserialize_with = "lenient::optional_number")]
+            count: Option<i64>,
+            #[serde(default, deserialize_with = "lenient::optional_number")]
+            small: Option<i32>,
+            #[serde(default, deserialize_with = "lenient::optional_items")]
+            reasons: Option<Vec<String>>,
+        }
+        let read = |json: serde_json::Value| {
+            serde_json::from_value::<Price>(json).map(|p| (p.base, p.count, p.small, p.reasons))
+        };
+        assert_eq!(
+            read(serde_json::json!({"base": "-0.0075", "count": "12", "small": 3})).ok(),
+            Some((-0.0075, Some(12), Some(3), None))
+        );
+        assert_eq!(
+            read(serde_json::json!({"base": 2, "count": null, "small": "4", "reasons": ["a", null, "b"]}))
+                .ok(),
+            Some((2.0, None, Some(4), Some(vec!["a".to_owned(), "b".to_owned()])))
+        );
+        assert_eq!(read(serde_json::json!({"base": 1.5, "count": 7.0})).ok().map(|p| p.1), Some(Some(7)));
+        for bad in [
+            serde_json::json!({"base": "cheap"}),
+            serde_json::json!({"base": 1, "count": 1.5}),
+            serde_json::json!({"base": 1, "small": 3_000_000_000u64}),
+            serde_json::json!({"base": true}),
+        ] {
+            assert!(read(bad.clone()).is_err(), "{bad}");
+        }
     }
 }

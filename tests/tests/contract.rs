@@ -7,15 +7,15 @@
 //!
 //! Prism is installed from `tests/prism/package.json` (pinned, with its lock
 //! file) on first use, started on free loopback ports and stopped afterwards,
-//! even when a check fails. If it cannot start, the test fails.
+//! even when a check fails (`xtask::prism`, which `cargo xtask contract`
+//! uses too). If it cannot start, the test fails.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use twilio_bindings::chat_v2::{BindingType, UserBindingType};
 use twilio_bindings::conversations_v1::ServiceBindingType;
@@ -24,6 +24,7 @@ use twilio_bindings::runtime::{
 };
 use twilio_bindings::sid::{BindingSid, ServiceSid};
 use twilio_bindings::{Client, Credentials, Error};
+use xtask::prism::Prism;
 
 const SERVICE: &str = "ISaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const BINDING: &str = "BSaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -33,91 +34,10 @@ fn root() -> PathBuf {
     xtask::root()
 }
 
-/// Installs Prism from the lock file if it is not there yet.
-fn prism_binary() -> PathBuf {
-    let dir = root().join("tests/prism");
-    let binary = dir.join("node_modules/.bin/prism");
-    if !binary.exists() {
-        let status = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&dir)
-            .status()
-            .unwrap_or_else(|e| {
-                panic!("Prism is not installed and `npm ci` in tests/prism could not run: {e}")
-            });
-        assert!(status.success(), "`npm ci` in tests/prism failed: Prism cannot be installed");
-    }
-    binary
-}
-
-/// A running Prism, killed when dropped (also when a check panics).
-struct Prism {
-    child: Child,
-    port: u16,
-}
-
-impl Prism {
-    fn start(spec: &str) -> Prism {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        let spec = root().join("spec/upstream").join(spec);
-        let mut child = Command::new(prism_binary())
-            .args([
-                "mock",
-                &spec.display().to_string(),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                &port.to_string(),
-                "--errors",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start Prism: {e}"));
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Ok(Some(status)) = child.try_wait() {
-                let mut output = String::new();
-                if let Some(stderr) = child.stderr.take() {
-                    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                        output.push_str(&line);
-                        output.push('\n');
-                    }
-                }
-                panic!("Prism exited ({status}) before listening:\n{output}");
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "Prism did not listen on port {port} within 60 s"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        // Prism logs every request; drain its output so it never blocks.
-        for stream in [
-            child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-            child.stderr.take().map(|s| Box::new(s) as _),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            std::thread::spawn(move || for _ in BufReader::new(stream).lines() {});
-        }
-        Prism { child, port }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Prism serving one of the upstream specs (installed and started by
+/// `xtask::prism`, stopped when dropped).
+fn prism(spec: &str) -> Prism {
+    Prism::start(&root(), &root().join("spec/upstream").join(spec)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// One request and what Prism answered.
@@ -429,8 +349,8 @@ fn example_program(chat: &Prism, conversations: &Prism, failures: &mut Vec<Strin
 
 #[tokio::test(flavor = "multi_thread")]
 async fn contract_against_prism() {
-    let chat_prism = Prism::start("twilio_chat_v2.yaml");
-    let conversations_prism = Prism::start("twilio_conversations_v1.yaml");
+    let chat_prism = prism("twilio_chat_v2.yaml");
+    let conversations_prism = prism("twilio_conversations_v1.yaml");
     let apis = [
         ("twilio_chat_v2.yaml", Api::new(&chat_prism)),
         ("twilio_conversations_v1.yaml", Api::new(&conversations_prism)),

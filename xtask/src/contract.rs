@@ -160,8 +160,10 @@ pub fn outcomes(stdout: &str, dynamic: bool) -> Vec<Outcome> {
         .collect()
 }
 
-/// A listed fault: spec, operation, call (its kind of answer: `static` or
-/// `dynamic`, or a call's name) and outcome, with the evidence.
+/// A listed fault: spec, operation (`*`: any), call (a call's name, or
+/// `static`, `dynamic` or `*` for every call with those answers) and
+/// outcome (`kind`, `*`, or `kind ~ text` the detail must hold), with the
+/// evidence.
 #[derive(Debug, Clone)]
 pub struct Fault {
     spec: String,
@@ -179,7 +181,9 @@ impl Fault {
             "dynamic" => dynamic,
             call => outcome.call == call,
         };
-        self.spec == spec && self.op == outcome.op && call_matches && self.kind == outcome.kind
+        let (kind, holds) = self.kind.split_once(" ~ ").unwrap_or((&self.kind, ""));
+        let outcome_matches = (kind == "*" || kind == outcome.kind) && outcome.detail.contains(holds);
+        self.spec == spec && (self.op == "*" || self.op == outcome.op) && call_matches && outcome_matches
     }
 }
 
@@ -331,6 +335,12 @@ pub fn run(
         if failed_build {
             let first = log.lines().find(|l| l.contains("error")).unwrap_or("the build failed");
             row.broken = Some(format!("build: {first}"));
+            progress(&row);
+            rows.push(row);
+            continue;
+        }
+        // Nothing to call (a spec of schemas only): Prism refuses to serve it.
+        if p.operations == 0 {
             progress(&row);
             rows.push(row);
             continue;

@@ -115,6 +115,7 @@ impl<'a> DomainLowering<'a, '_> {
             }
         }
 
+        self.accept = None;
         let response = self.response(spec, op, at, (&operation_id, &key))?;
         // A resource returned here whose own `sid` has a prefix owns it: the
         // SID type takes its name (rule 8).
@@ -154,6 +155,7 @@ impl<'a> DomainLowering<'a, '_> {
             required_struct: None,
             // Named where they are given, never by position (rule 17).
             required_setters: params.iter().any(|p| p.required),
+            accept: self.accept.take(),
             builder_name: self.builders.get(&key).cloned().unwrap_or_default(),
             operation_id,
             method_name: String::new(),
@@ -369,6 +371,10 @@ impl<'a> DomainLowering<'a, '_> {
             return Ok(Response::Empty);
         };
         let content_at = response_at.join("content").join(media);
+        // JSON of another name (`application/scim+json`) is asked for by name.
+        if is_json(media) && media != "application/json" {
+            self.accept = Some(media.clone());
+        }
         if !is_json(media) {
             return Err(
                 skipped(spec, &content_at, format!("responses of type {media} are not supported")).into()

@@ -390,6 +390,14 @@ impl<'a> DomainLowering<'a, '_> {
             // as strings, one odd URL never fails a whole response.
             let lowered = self.schema(spec, property.into(), &field_at, owner)?;
             let urls = holds_urls(&lowered);
+            let nullable_items = match &resolved.schema_kind {
+                SchemaKind::Type(Type::Array(array)) => array
+                    .items
+                    .as_ref()
+                    .and_then(|items| spec.schema(items, &field_at.join("items")).ok())
+                    .is_some_and(|(items, _, _)| items.schema_data.nullable),
+                _ => false,
+            };
             let ty = match lowered {
                 TypeRef::Url => TypeRef::String,
                 other => other,
@@ -418,6 +426,7 @@ impl<'a> DomainLowering<'a, '_> {
                 pii,
                 pii_kept,
                 urls,
+                nullable_items,
                 required: false,
                 nullable: false,
             });

@@ -364,19 +364,18 @@ impl<'a> DomainLowering<'a, '_> {
     }
 
     /// The type of the path parameter at `position` for the node at `key`:
-    /// what its own operations declare, else what every operation below it
-    /// agrees on, else a plain string.
+    /// what its own operations and every operation below it agree on, else
+    /// a plain string, so that every one of them can be called (Twilio's
+    /// Intelligence declares one `{ServiceSid}` with two SID prefixes).
     fn identifier_type(
         key: &str,
         operations: &BTreeMap<String, Vec<(Operation, Vec<Param>)>>,
         position: usize,
     ) -> TypeRef {
         let at_position = |(_, params): &(Operation, Vec<Param>)| params.get(position).map(|p| p.ty.clone());
-        if let Some(own) = operations.get(key).and_then(|ops| ops.iter().find_map(at_position)) {
-            return own;
-        }
-        let below: BTreeSet<TypeRef> = below(key, operations).filter_map(at_position).collect();
-        match below.into_iter().collect::<Vec<_>>().as_slice() {
+        let own = operations.get(key).into_iter().flatten();
+        let all: BTreeSet<TypeRef> = own.chain(below(key, operations)).filter_map(at_position).collect();
+        match all.into_iter().collect::<Vec<_>>().as_slice() {
             [one] => one.clone(),
             _ => TypeRef::String,
         }
