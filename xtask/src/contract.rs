@@ -233,9 +233,18 @@ struct Prepared {
 
 /// Generates the crate and the probe of each spec under `scratch`.
 fn prepare(root: &Path, scratch: &Path, specs: &[PathBuf]) -> Result<Vec<Prepared>, Failure> {
-    let mut prepared = Vec::new();
+    let mut prepared: Vec<Prepared> = Vec::new();
     for spec in specs {
-        let name = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        // The same spec from two folders (the stored upstream and Twilio's
+        // current) gets two crates.
+        let mut name = stem.clone();
+        for n in 2.. {
+            if !prepared.iter().any(|p| p.name == name) {
+                break;
+            }
+            name = format!("{stem}_{n}");
+        }
         let inputs = crate::read_specs(root, std::slice::from_ref(spec))?;
         let target = Target::Member(scratch.join(&name));
         let output = crate::generate(root, &inputs, &target)?;
