@@ -327,7 +327,7 @@ impl SidUses {
             nouns
         };
         let mut owners = self.owners;
-        let mut ranked: Vec<(String, Vec<(String, usize)>, bool)> = self
+        let mut ranked: Vec<_> = self
             .uses
             .into_iter()
             .map(|(prefix, nouns)| {
