@@ -1018,7 +1018,9 @@ mod tests {
     #[tokio::test]
     async fn headers_and_bodies_reach_the_transport() {
         let mock = std::sync::Arc::new(crate::test_util::MockTransport::new());
-        mock.push_json(200, serde_json::json!({})).push_json(200, serde_json::json!({}));
+        mock.push_json(200, serde_json::json!({}))
+            .push_json(200, serde_json::json!({}))
+            .push_json(200, serde_json::json!({}));
         let client = Client::builder(Credentials::auth_token("AC00000000000000000000000000000001", "token"))
             .transport(mock.clone())
             .build();
@@ -1032,6 +1034,10 @@ mod tests {
         json.push_path("/v1/Services");
         json.json("body", &serde_json::json!({"a": 1}));
         client.send_empty(json).await.expect("sent");
+        let mut scim = Request::new(crate::Method::Get, "https://preview-iam.twilio.com");
+        scim.push_path("/Organizations/OR0/scim/Users");
+        scim.header("Accept", &"application/scim+json");
+        client.send_empty(scim).await.expect("sent");
 
         let requests = mock.requests();
         let header = |i: usize, name: &str| {
@@ -1042,6 +1048,12 @@ mod tests {
         assert_eq!(header(0, "x-twilio-webhook-enabled").as_deref(), Some("true"));
         assert_eq!(requests[1].body.as_deref(), Some(r#"{"a":1}"#));
         assert_eq!(header(1, "content-type").as_deref(), Some("application/json"));
+        // JSON is asked for, unless the operation asks for JSON of another name.
+        assert_eq!(header(0, "accept").as_deref(), Some("application/json"));
+        let accepts: Vec<_> =
+            requests[2].headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case("accept")).collect();
+        assert_eq!(accepts.len(), 1, "{accepts:?}");
+        assert_eq!(header(2, "accept").as_deref(), Some("application/scim+json"));
         let shown = format!("{:?}", requests[0]);
         assert!(shown.starts_with("HttpRequest {"), "{shown}");
         for part in [
@@ -1078,7 +1090,10 @@ mod tests {
         let day =
             client.send_redirect(get("/v1/Exports/Messages/Days/2024-01-02")).await.expect("a redirect");
         assert_eq!((day.status, day.url()), (307, Some(signed)));
-        assert!(!format!("{day:?}").contains("secret"), "{day:?}");
+        assert_eq!(
+            format!("{day:?}"),
+            r#"Redirect { status: 307, location: None, redirect_to: Some("https://bucket.s3.amazonaws.com/[redacted]/[redacted]?[redacted]") }"#
+        );
         let authorize = client.send_redirect(get("/v1/authorize")).await.expect("a redirect");
         assert_eq!(authorize.url(), Some("https://example.com/cb?code=1"));
         let error = client.send_empty(get("/v1/authorize")).await.expect_err("not expected");

@@ -162,7 +162,9 @@ pub mod lenient {
             Some(value)
         }
         fn from_f64(value: f64) -> Option<Self> {
-            (value.fract() == 0.0 && value.abs() < 9.0e15).then_some(value as i64)
+            // 2^63: every whole f64 in [-2^63, 2^63) is an i64 exactly.
+            const END: f64 = 9_223_372_036_854_775_808.0;
+            (value.fract() == 0.0 && (-END..END).contains(&value)).then_some(value as i64)
         }
     }
 
@@ -279,5 +281,59 @@ mod tests {
         ] {
             assert!(read(bad.clone()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn each_kind_of_number_reads_integers_fractions_and_text_within_its_range() {
+        use serde::de::IntoDeserializer;
+        use serde::de::value::Error;
+        let f = |v: serde_json::Value| lenient::number::<_, f64>(v).ok();
+        let i = |v: serde_json::Value| lenient::number::<_, i64>(v).ok();
+        let small = |v: serde_json::Value| lenient::number::<_, i32>(v).ok();
+        assert_eq!(f(serde_json::json!(1.5)), Some(1.5));
+        assert_eq!(f(serde_json::json!(-3)), Some(-3.0));
+        assert_eq!(f(serde_json::json!(" 2.25 ")), Some(2.25));
+        assert_eq!(i(serde_json::json!(12)), Some(12));
+        assert_eq!(i(serde_json::json!(u64::MAX)), None);
+        assert_eq!(i(serde_json::json!(-9_223_372_036_854_775_808.0_f64)), Some(i64::MIN));
+        assert_eq!(i(serde_json::json!(9_223_372_036_854_775_808.0_f64)), None);
+        assert_eq!(i(serde_json::json!(7.0)), Some(7));
+        assert_eq!(i(serde_json::json!(7.5)), None);
+        assert_eq!(small(serde_json::json!(-4.0)), Some(-4));
+        assert_eq!(small(serde_json::json!(4_294_967_296.0_f64)), None);
+        assert_eq!(small(serde_json::json!(5)), Some(5));
+        let said = lenient::number::<_, f64>(serde_json::json!(true)).err().map(|e| e.to_string());
+        assert_eq!(
+            said.as_deref(),
+            Some("invalid type: boolean `true`, expected a number, or text that is one")
+        );
+        // serde's own value deserializer hands `deserialize_option` a bool
+        // as it is, so the optional visitor's own expectation shows.
+        let said = lenient::optional_number::<_, f64>(IntoDeserializer::<Error>::into_deserializer(true))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            said.as_deref(),
+            Some("invalid type: boolean `true`, expected a number, text that is one, or null")
+        );
+    }
+
+    #[test]
+    fn nullable_fields_tell_absent_from_null_and_null_items_are_left_out() {
+        #[derive(serde::Deserialize)]
+        struct Fields {
+            #[serde(default, deserialize_with = "lenient::nullable")]
+            note: Option<Option<String>>,
+            #[serde(default, deserialize_with = "lenient::items")]
+            tags: Vec<String>,
+        }
+        let read =
+            |json: serde_json::Value| serde_json::from_value::<Fields>(json).map(|f| (f.note, f.tags)).ok();
+        assert_eq!(read(serde_json::json!({})), Some((None, Vec::new())));
+        assert_eq!(read(serde_json::json!({"note": null, "tags": [null]})), Some((Some(None), Vec::new())));
+        assert_eq!(
+            read(serde_json::json!({"note": "hi", "tags": ["a", null, "b"]})),
+            Some((Some(Some("hi".to_owned())), vec!["a".to_owned(), "b".to_owned()]))
+        );
     }
 }

@@ -726,6 +726,22 @@ mod tests {
             .map(Method::as_str)
             .to_vec();
         assert_eq!(names, ["GET", "POST", "PUT", "PATCH", "DELETE"]);
+        assert!(Method::Delete == "DELETE" && Method::Delete == *"DELETE" && "DELETE" == Method::Delete);
+        assert!(Method::Get != "DELETE" && Method::Get != *"DELETE" && "DELETE" != Method::Get);
+        assert_eq!(Method::from_name("delete"), Some(Method::Delete));
+        assert_eq!(Method::from_name("TRACE"), None);
+    }
+
+    #[test]
+    fn dates_and_date_times_are_sent_in_their_iso_forms() {
+        let mut request = Request::new(Method::Get, "https://bulkexports.twilio.com");
+        request.query("Day", &crate::Date::from_ymd_opt(2024, 1, 2));
+        let at = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2024, 1, 2, 3, 4, 5).single();
+        request.query("After", &at);
+        assert_eq!(
+            request.query_pairs(),
+            [("Day", "2024-01-02".to_owned()), ("After", "2024-01-02T03:04:05Z".to_owned())]
+        );
     }
 
     #[test]

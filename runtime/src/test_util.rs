@@ -497,6 +497,9 @@ mod tests {
         };
         assert!(matches!(no_retry.send_empty(at("/down")).await, Err(Error::Transport { .. })));
         assert!(matches!(no_retry.send_empty(at("/slow")).await, Err(Error::Timeout { .. })));
+        // Only a whole `{Name}` segment stands for any segment.
+        mock.on(Method::Get, "/odd/{open").respond(Reply::status(204));
+        assert_eq!(no_retry.send_empty(at("/odd/other")).await.expect_err("no rule").status(), Some(404));
         assert_eq!(Method::from_name("delete"), Some(Method::Delete));
         assert_eq!(Method::from_name("TRACE"), None);
     }

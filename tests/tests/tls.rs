@@ -3,7 +3,8 @@
 //! only X25519MLKEM768, post-quantum key exchange, and trusts the server's
 //! certificate through the platform verifier's own mechanism
 //! (`SSL_CERT_FILE`); the `rustls-ring` build, which has no post-quantum
-//! key exchange, is refused by the same server. Each build runs the
+//! key exchange, is refused by the same server and served by one that
+//! offers classic X25519. Each build runs the
 //! runtime's `tls_probe` example in a child process, the only place a test
 //! may set the environment.
 
@@ -33,14 +34,15 @@ fn certificates() -> (String, CertificateDer<'static>, PrivateKeyDer<'static>) {
     (ca_cert.pem(), leaf.der().clone(), key)
 }
 
-/// A server on loopback whose only key exchange is X25519MLKEM768 (TLS 1.3);
-/// it answers each request with 204 and records each handshake's group,
-/// or its error.
-fn server(cert: CertificateDer<'static>, key: PrivateKeyDer<'static>) -> (u16, Arc<Mutex<Vec<String>>>) {
-    let provider = rustls::crypto::CryptoProvider {
-        kx_groups: vec![aws_lc_rs::kx_group::X25519MLKEM768],
-        ..aws_lc_rs::default_provider()
-    };
+/// A server on loopback whose only key exchange is `group` (TLS 1.3); it
+/// answers each request with 204 and records each handshake's group, or its
+/// error.
+fn server(
+    group: &'static dyn rustls::crypto::SupportedKxGroup,
+    cert: CertificateDer<'static>,
+    key: PrivateKeyDer<'static>,
+) -> (u16, Arc<Mutex<Vec<String>>>) {
+    let provider = rustls::crypto::CryptoProvider { kx_groups: vec![group], ..aws_lc_rs::default_provider() };
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(provider))
         .with_protocol_versions(&[&rustls::version::TLS13])
         .expect("TLS 1.3")
@@ -98,7 +100,7 @@ fn the_default_speaks_post_quantum_key_exchange_and_ring_cannot() {
     std::fs::create_dir_all(&dir).expect("dir");
     let ca_file = dir.join("ca.pem");
     std::fs::write(&ca_file, ca).expect("writes");
-    let (port, seen) = server(cert, key);
+    let (port, seen) = server(aws_lc_rs::kx_group::X25519MLKEM768, cert.clone(), key.clone_key());
     let url = format!("https://localhost:{port}/");
 
     let default = probe(&[], &url, &ca_file);
@@ -109,6 +111,17 @@ fn the_default_speaks_post_quantum_key_exchange_and_ring_cannot() {
     let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
     assert_eq!(seen.first().map(String::as_str), Some("handshake: X25519MLKEM768"), "{seen:?}");
     assert!(seen.get(1).is_some_and(|s| s.starts_with("refused:")), "{seen:?}");
+
+    // The ring build works where the server offers classic X25519.
+    let (port, seen) = server(aws_lc_rs::kx_group::X25519, cert, key);
+    let ring = probe(
+        &["--no-default-features", "--features", "rustls-ring"],
+        &format!("https://localhost:{port}/"),
+        &ca_file,
+    );
+    assert_eq!(ring, "status 204", "the ring build against an X25519 server");
+    let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    assert_eq!(seen, ["handshake: X25519"]);
 
     // The certificate is trusted only through SSL_CERT_FILE: without it the
     // platform verifier refuses the server.
