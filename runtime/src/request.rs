@@ -726,8 +726,11 @@ mod tests {
             .map(Method::as_str)
             .to_vec();
         assert_eq!(names, ["GET", "POST", "PUT", "PATCH", "DELETE"]);
-        assert!(Method::Delete == "DELETE" && Method::Delete == *"DELETE" && "DELETE" == Method::Delete);
-        assert!(Method::Get != "DELETE" && Method::Get != *"DELETE" && "DELETE" != Method::Get);
+        assert_eq!(
+            [Method::Delete == "DELETE", Method::Delete == *"DELETE", "DELETE" == Method::Delete],
+            [true; 3]
+        );
+        assert_eq!([Method::Get == "DELETE", Method::Get == *"DELETE", "DELETE" == Method::Get], [false; 3]);
         assert_eq!(Method::from_name("delete"), Some(Method::Delete));
         assert_eq!(Method::from_name("TRACE"), None);
     }
