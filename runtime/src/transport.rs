@@ -136,22 +136,16 @@ mod tls {
     use std::fmt;
     use std::sync::Arc;
 
-    use rustls::crypto::CryptoProvider;
-
     /// `rustls` (the default): aws-lc-rs, whose key exchange prefers
     /// X25519MLKEM768 (post-quantum) and falls back to X25519.
     #[cfg(feature = "rustls")]
-    fn provider() -> CryptoProvider {
-        rustls::crypto::aws_lc_rs::default_provider()
-    }
+    use rustls::crypto::aws_lc_rs::default_provider as provider;
 
     /// `rustls-ring` alone: ring, built from the parts rustls and webpki
     /// publish (rustls no longer offers a ready ring provider, since ring
     /// has no post-quantum key exchange).
     #[cfg(all(feature = "rustls-ring", not(feature = "rustls")))]
-    fn provider() -> CryptoProvider {
-        ring_provider::provider()
-    }
+    use ring_provider::provider;
 
     pub(super) fn config() -> Result<rustls::ClientConfig, crate::Error> {
         let fail = |e: &dyn fmt::Display| crate::Error::Config(format!("cannot set up TLS: {e}"));
