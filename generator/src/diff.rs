@@ -1252,6 +1252,11 @@ paths:
                 )],
                 &[],
             ),
+            (
+                "input field nullable: null becomes sendable",
+                &[("        note: {type: string}\n", "        note: {type: string, nullable: true}\n")],
+                &[],
+            ),
             ("enum value added", &[("enum: [big, small]", "enum: [big, small, tiny]")], &[]),
             ("enum value removed", &[("enum: [big, small]", "enum: [big]")], &[]),
             (
