@@ -724,7 +724,7 @@ impl Report {
                         self.retyped(&field, &f.ty, &g.ty, &spec, &item);
                     }
                     // In a body users build: `null` became sendable, or not.
-                    let (was, is) = (double_option(x.input, f), double_option(y.input, g));
+                    let (was, is) = (f.nullable, g.nullable);
                     if was != is && f.optional && g.optional {
                         let shown = |double: bool| {
                             let inner = format!("Option<{}>", ty(&g.ty));
@@ -793,12 +793,6 @@ impl Report {
             }
         }
     }
-}
-
-/// Whether a field is `Option<Option<T>>`: in a body users build, optional
-/// and nullable (`Some(None)` sends `null`).
-fn double_option(input: bool, f: &Field) -> bool {
-    input && f.optional && f.nullable && !f.required
 }
 
 /// Operations of a domain by method and normalized path, with their Rust
@@ -1307,6 +1301,20 @@ paths:
             ),
             ("accessor renamed by the lock", &[], &[("things_v1 node /v1/Things/{} accessor", "item")]),
             ("argument renamed by the lock", &[], &[("things_v1 path /v1/Things/{} Sid", "thing_id")]),
+            (
+                "path parameter retyped where a required value is a setter",
+                &[
+                    (
+                        "    get:\n      operationId: FetchThing\n",
+                        "    get:\n      operationId: FetchThing\n      parameters:\n      - {name: Depth, in: query, required: true, schema: {type: integer}}\n",
+                    ),
+                    (
+                        "{name: Sid, in: path, required: true, schema: {type: string, pattern: '^TH[0-9a-fA-F]{32}$'}}",
+                        "{name: Sid, in: path, required: true, schema: {type: integer}}",
+                    ),
+                ],
+                &[],
+            ),
             ("parameter renamed by the lock", &[], &[("things_v1 param GET /v1/Things query Kind", "sort")]),
             (
                 "required parameter renamed by the lock",
@@ -1527,6 +1535,9 @@ paths:
             rename(binding, "Binding", "ThingKind"),
             rename(kind, "ThingKind", "Binding"),
             rename("things_v1::CreateThingRequest::name", "name", "label"),
+            // A move from what was not there, or to what is not there now.
+            line(kind, Kind::Moved(binding.to_owned(), kind.to_owned())),
+            line(kind, Kind::Moved(kind.to_owned(), binding.to_owned())),
         ];
         for change in untrue {
             let found = untrue_lines(&api, &other, std::slice::from_ref(&change));
@@ -1539,6 +1550,7 @@ paths:
             rename(kind, "ThingKind", "ThingKind"),
             rename("things_v1::Thing", "r#Thing", "Thing"),
             rename("things_v1::CreateThingRequest::name", "name", "r#name"),
+            line(kind, Kind::Moved(kind.to_owned(), tiny.to_owned())),
         ];
         assert_eq!(untrue_lines(&api, &other, &true_ones), Vec::<String>::new());
         let forward = diff(&api, &names, &other, &other_names);

@@ -887,11 +887,10 @@ impl Emitter<'_> {
             }
             // In a request body an unset value is left out, and a nullable
             // one that may be left out can also be sent as `null`.
-            let double = s.input && f.optional && f.nullable && !f.required;
             if f.optional {
                 ty = quote! { Option<#ty> };
             }
-            if double {
+            if f.nullable {
                 ty = quote! { Option<#ty> };
             }
             let skip = (s.input && f.optional && !f.required)
@@ -907,7 +906,9 @@ impl Emitter<'_> {
             });
             let number = matches!(f.ty, TypeRef::F64 | TypeRef::I64 | TypeRef::I32) && !f.boxed;
             let lenient = match (&f.ty, f.optional) {
-                _ if double => Some(quote! { #[serde(default, deserialize_with = "rt::lenient::nullable")] }),
+                _ if f.nullable => {
+                    Some(quote! { #[serde(default, deserialize_with = "rt::lenient::nullable")] })
+                }
                 // Twilio sends some numbers as text (prices): either is read.
                 (_, true) if number => {
                     Some(quote! { #[serde(default, deserialize_with = "rt::lenient::optional_number")] })

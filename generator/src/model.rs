@@ -315,8 +315,8 @@ pub struct Field {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub required: bool,
     /// In a struct users build for a request body: whether the spec lets it
-    /// be `null`. Optional and nullable, it is `Option<Option<T>>`: `None`
-    /// leaves it out, `Some(None)` sends `null`.
+    /// be `null` and not list it as required: it is `Option<Option<T>>`,
+    /// whose `None` leaves it out and `Some(None)` sends `null`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub nullable: bool,
 }

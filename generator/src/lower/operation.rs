@@ -327,7 +327,9 @@ impl<'a> DomainLowering<'a, '_> {
                 def.input = true;
                 for field in &mut def.fields {
                     let flags = self.body_fields.get(&(name.clone(), field.name.clone()));
-                    (field.required, field.nullable) = flags.copied().unwrap_or_default();
+                    let (required, nullable) = flags.copied().unwrap_or_default();
+                    // Only a value that may be left out can be sent as `null` too.
+                    (field.required, field.nullable) = (required, nullable && !required);
                 }
                 def.fields.iter().map(|f| f.ty.clone()).collect::<Vec<_>>()
             }
