@@ -748,7 +748,7 @@ depends only on `twilio-runtime`, which depends on:
 | futures-core, futures-util | the `Stream` of items across pages |
 | url | parsing base URLs and next-page URLs, query encoding |
 | percent-encoding | encoding path parameters as one segment |
-| chrono (`serde`, `clock`) | `date-time` fields (Twilio's own form read by `dates.rs`), `Retry-After` dates |
+| chrono (`serde`, `now`) | `date-time` fields (Twilio's own form read by `dates.rs`), `Retry-After` dates |
 | thiserror | the error types |
 | base64 | the HTTP Basic `Authorization` header |
 | fastrand | jitter in retry backoff |
