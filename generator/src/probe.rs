@@ -204,7 +204,7 @@ pub fn sample(doc: &Value, schema: &Value, all: bool, depth: usize) -> Value {
 /// A string of a schema's pattern, else its format, within its lengths.
 fn string(schema: &Value) -> String {
     let format = schema.get("format").and_then(Value::as_str).unwrap_or_default();
-    let text = match schema.get("pattern").and_then(Value::as_str).and_then(from_pattern) {
+    let mut text = match schema.get("pattern").and_then(Value::as_str).and_then(from_pattern) {
         Some(text) => return text,
         None => match format {
             "date-time" => "2024-01-02T03:04:05Z".to_owned(),
@@ -221,7 +221,6 @@ fn string(schema: &Value) -> String {
     };
     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
     let max = schema.get("maxLength").and_then(Value::as_u64).map_or(usize::MAX, |m| m as usize);
-    let mut text = text;
     while text.chars().count() < min {
         text.push('x');
     }
@@ -237,12 +236,11 @@ pub fn from_pattern(pattern: &str) -> Option<String> {
             HirKind::Empty | HirKind::Look(_) => {}
             HirKind::Literal(literal) => out.push_str(&String::from_utf8_lossy(&literal.0)),
             HirKind::Class(Class::Unicode(class)) => {
-                let chars = class.ranges().iter().flat_map(|r| [r.start(), r.end()]);
                 let readable = class
                     .ranges()
                     .iter()
                     .find_map(|r| (r.start()..=r.end()).take(128).find(char::is_ascii_alphanumeric));
-                out.extend(readable.or_else(|| chars.clone().next()));
+                out.extend(readable.or_else(|| class.ranges().first().map(|r| r.start())));
             }
             HirKind::Class(Class::Bytes(class)) => {
                 let readable =
