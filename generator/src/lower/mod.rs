@@ -409,9 +409,6 @@ struct DomainLowering<'a, 'u> {
     types: BTreeMap<String, TypeDef>,
     /// Names that places kept for the types they now share (rule 16).
     aliases: BTreeMap<String, Alias>,
-    /// The media type the operation being lowered answers with, when it is
-    /// JSON of another name.
-    accept: Option<String>,
     /// Whether each struct field is required and nullable in the spec, by
     /// struct and wire name: what a request body's fields need.
     body_fields: BTreeMap<(String, String), (bool, bool)>,
@@ -450,7 +447,6 @@ impl<'a, 'u> DomainLowering<'a, 'u> {
             types: BTreeMap::new(),
             aliases: BTreeMap::new(),
             body_fields: BTreeMap::new(),
-            accept: None,
             places: BTreeMap::new(),
             planned: BTreeMap::new(),
             concepts: BTreeMap::new(),

@@ -115,8 +115,7 @@ impl<'a> DomainLowering<'a, '_> {
             }
         }
 
-        self.accept = None;
-        let response = self.response(spec, op, at, (&operation_id, &key))?;
+        let (response, accept) = self.response(spec, op, at, (&operation_id, &key))?;
         // A resource returned here whose own `sid` has a prefix owns it: the
         // SID type takes its name (rule 8).
         if let Response::Json(TypeRef::Named(name)) | Response::Page { item: TypeRef::Named(name), .. } =
@@ -155,7 +154,7 @@ impl<'a> DomainLowering<'a, '_> {
             required_struct: None,
             // Named where they are given, never by position (rule 17).
             required_setters: params.iter().any(|p| p.required),
-            accept: self.accept.take(),
+            accept,
             builder_name: self.builders.get(&key).cloned().unwrap_or_default(),
             operation_id,
             method_name: String::new(),
@@ -340,13 +339,15 @@ impl<'a> DomainLowering<'a, '_> {
         }
     }
 
+    /// The operation's answer, and the media type to ask for (`Accept`)
+    /// when it is JSON of another name.
     fn response(
         &mut self,
         spec: &'a Spec,
         op: &'a OaOperation,
         at: &Pointer,
         (operation_id, op_key): (&str, &str),
-    ) -> Lowered<Response> {
+    ) -> Lowered<(Response, Option<String>)> {
         let success = op
             .responses
             .responses
@@ -365,34 +366,32 @@ impl<'a> DomainLowering<'a, '_> {
                 StatusCode::Code(c) => (300..400).contains(c),
                 StatusCode::Range(r) => *r == 3,
             });
-            return Ok(if redirect { Response::Redirect } else { Response::Empty });
+            return Ok((if redirect { Response::Redirect } else { Response::Empty }, None));
         };
         let (response, response_at) = spec.response(response, &at.join("responses").join(code))?;
         let json = response.content.iter().find(|(media, _)| is_json(media));
         let Some((media, content)) = json.or_else(|| response.content.iter().next()) else {
-            return Ok(Response::Empty);
+            return Ok((Response::Empty, None));
         };
         let content_at = response_at.join("content").join(media);
-        // JSON of another name (`application/scim+json`) is asked for by name.
-        if is_json(media) && media != "application/json" {
-            self.accept = Some(media.clone());
-        }
         if !is_json(media) {
             return Err(
                 skipped(spec, &content_at, format!("responses of type {media} are not supported")).into()
             );
         }
+        // JSON of another name (`application/scim+json`) is asked for by name.
+        let accept = (media != "application/json").then(|| media.clone());
         let Some(schema) = &content.schema else {
-            return Ok(Response::Json(TypeRef::Json));
+            return Ok((Response::Json(TypeRef::Json), accept));
         };
         let schema_at = content_at.join("schema");
         if let Some(page) = self.page(spec, schema, &schema_at, op_key)? {
-            return Ok(page);
+            return Ok((page, accept));
         }
         let noun = pascal(operation_id);
         let site = format!("response {op_key}");
         let owner = Owner { noun: &noun, field: "response", site: &site };
-        Ok(Response::Json(self.schema(spec, schema.into(), &schema_at, owner)?))
+        Ok((Response::Json(self.schema(spec, schema.into(), &schema_at, owner)?), accept))
     }
 
     /// Recognizes a Twilio list page: an object with `meta` (holding
