@@ -291,9 +291,14 @@ fn build(root: &Path, scratch: &Path, prepared: &[Prepared]) -> Result<(bool, St
     Ok((output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned()))
 }
 
+/// Where the build puts the probe of `name`.
+fn probe_binary(root: &Path, name: &str) -> PathBuf {
+    crate::target_dir(root).join("debug").join(format!("probe-{name}"))
+}
+
 /// Runs the probe of `name` against Prism at `base`.
 fn probe(root: &Path, name: &str, base: &str, prefer: Option<&str>) -> Result<String, String> {
-    let binary = crate::target_dir(root).join("debug").join(format!("probe-{name}"));
+    let binary = probe_binary(root, name);
     let mut command = std::process::Command::new(&binary);
     command.arg(base);
     command.args(prefer);
@@ -337,10 +342,16 @@ pub fn run(
             skipped: p.skipped.clone(),
             ..Row::default()
         };
+        // A failed build may leave an older probe behind, or none at all
+        // (a dependency failed, the disk is full).
         let failed_build = !built
-            && [format!("could not compile `probe-{}`", p.name), format!("could not compile `{}`", p.name)]
+            && (!probe_binary(root, &p.name).is_file()
+                || [
+                    format!("could not compile `probe-{}`", p.name),
+                    format!("could not compile `{}`", p.name),
+                ]
                 .iter()
-                .any(|line| log.contains(line));
+                .any(|line| log.contains(line)));
         if failed_build {
             let first = log.lines().find(|l| l.contains("error")).unwrap_or("the build failed");
             row.broken = Some(format!("build: {first}"));

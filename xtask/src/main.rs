@@ -419,14 +419,15 @@ fn run_contract(mut specs: Vec<PathBuf>, mut dirs: Vec<PathBuf>, dynamic: usize)
     let started = Instant::now();
     let rows = xtask::contract::run(&root, &specs, dynamic, &mut |row| {
         xtask::tell!(
-            "contract: {} — {} operations, {} calls, {} ok, {} failures, {} listed faults ({:.1} s)",
+            "contract: {} — {} operations, {} calls, {} ok, {} failures, {} listed faults ({:.1} s){}",
             row.spec,
             row.operations,
             row.calls,
             row.ok,
             row.failures.len() + usize::from(row.broken.is_some()),
             row.faults.len(),
-            row.seconds
+            row.seconds,
+            row.broken.as_deref().map(|b| format!(": {}", xtask::terminal(b))).unwrap_or_default()
         )
     })
     .map_err(|e| e.to_string())?;
